@@ -1,0 +1,77 @@
+"""``ims-bot chat``: the interactive chat, or one reply per line when input is piped."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from ims_bot.commands.common import load
+from ims_bot.core.conversation import Conversation
+from ims_bot.core.engine import Engine
+from ims_bot.core.reply import Reply
+from ims_bot.env import Environment
+from ims_bot.errors import ExitStatus
+
+if TYPE_CHECKING:
+    from prompt_toolkit import PromptSession
+
+QUIT_WORDS = frozenset({"quit", "exit", ":q", "/quit", "/exit"})
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    """Options of ``chat``."""
+    parser.add_argument(
+        "--plain", action="store_true", help="Plain text: no colour, no boxes (also NO_COLOR)."
+    )
+
+
+def transcript(
+    conversation: Conversation, lines: Iterable[str], show: Callable[[Reply], None]
+) -> None:
+    """Reply to each non-empty line, in order, through one conversation."""
+    for line in lines:
+        if line.strip():
+            show(conversation.respond(line))
+
+
+def repl(
+    conversation: Conversation, session: PromptSession[str], show: Callable[[Reply], None]
+) -> None:
+    """The interactive loop: Ctrl-C clears the line, Ctrl-D or ``quit`` ends the chat."""
+    from ims_bot.ui.session import PROMPT
+
+    show(conversation.menu())
+    while True:
+        try:
+            text = session.prompt(PROMPT)
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            return
+        if text.strip().casefold() in QUIT_WORDS:
+            return
+        if text.strip():
+            show(conversation.respond(text))
+
+
+def run(args: argparse.Namespace, env: Environment) -> int:
+    """Chat until end of input."""
+    from ims_bot.ui.render import make_console
+    from ims_bot.ui.render import show as render
+
+    faq = load(args, env)
+    conversation = Conversation(Engine(faq))
+    plain = args.plain or env.no_color
+    console = make_console(env, plain)
+
+    def show(reply: Reply) -> None:
+        render(console, reply, plain)
+
+    if not env.stdin_isatty:
+        transcript(conversation, env.stdin, show)
+        return ExitStatus.OK
+    from ims_bot.ui.session import make_session
+
+    repl(conversation, make_session(faq), show)
+    return ExitStatus.OK

@@ -1,0 +1,1 @@
+"""The pure core: loading, matching, deciding and composing replies; no terminal here."""

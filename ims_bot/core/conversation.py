@@ -1,0 +1,195 @@
+"""The conversation: numbered choices, one clarification round, and small talk.
+
+One small object that the chat, the kiosk and the dialogue runner share, so a number
+typed after a list picks from that list the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from ims_bot.core.decide import Decision
+from ims_bot.core.engine import Engine
+from ims_bot.core.faq import Entry
+from ims_bot.core.normalise import sanitise, words
+from ims_bot.core.reply import Option, Reply, compose, escalation, smalltalk
+
+log = logging.getLogger("ims_bot")
+
+MENU_SIZE = 6
+MENU_INTRO = "Common questions (type a number):"
+GREETING = "Hello. Ask me a question about IMS (intramuscular stimulation) in your own words."
+HELP = (
+    'Type a question about IMS in your own words, for example "does it hurt?" '
+    "When I show a numbered list, type the number to choose. "
+    'Type "topics" for common questions.'
+)
+THANKS = "You are welcome. Ask another question any time."
+BYE = "Goodbye, and take care."
+NO_LIST = (
+    "There is no numbered list to choose from right now. "
+    'Type your question in words, or type "topics".'
+)
+
+_SMALLTALK = {
+    "greeting": {
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "howdy",
+        "hi there",
+        "hello there",
+        "good morning",
+        "good afternoon",
+        "good evening",
+        "yo",
+        "greetings",
+    },
+    "thanks": {
+        "thanks",
+        "thank you",
+        "thank you very much",
+        "thanks a lot",
+        "thx",
+        "ty",
+        "cheers",
+        "ok thanks",
+        "ok thank you",
+        "great thanks",
+        "thanks so much",
+        "many thanks",
+    },
+    "bye": {"bye", "goodbye", "good bye", "bye bye", "see you", "see ya", "that is all", "done"},
+    "help": {
+        "help",
+        "help me",
+        "what can you do",
+        "how does this work",
+        "what can i ask",
+        "instructions",
+        "how do i use this",
+        "what do i do",
+    },
+    "topics": {
+        "topics",
+        "topic",
+        "menu",
+        "main menu",
+        "list",
+        "options",
+        "show topics",
+        "faq",
+        "questions",
+    },
+}
+_NUMBER_WORDS = {
+    "zero": 0,
+    "none": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+}
+_NUMBER = re.compile(r"^\s*(?:#|no\.?|number|option)?\s*(\d{1,2})\s*[.)]?\s*$", re.IGNORECASE)
+
+
+def parse_number(text: str) -> int | None:
+    """The number a message picks ("2", "2)", "#2", "option two"), or None."""
+    match = _NUMBER.match(text)
+    if match:
+        return int(match.group(1))
+    tokens = words(text)
+    if tokens and tokens[0] in ("option", "number"):
+        tokens = tokens[1:]
+    if len(tokens) == 1 and tokens[0] in _NUMBER_WORDS:
+        return _NUMBER_WORDS[tokens[0]]
+    return None
+
+
+def smalltalk_kind(text: str) -> str | None:
+    """Which kind of small talk the whole message is, if any."""
+    phrase = " ".join(words(text))
+    if not phrase and text.strip() == "?":
+        return "help"
+    for kind, phrases in _SMALLTALK.items():
+        if phrase in phrases:
+            return kind
+    return None
+
+
+def menu_entries(engine: Engine) -> tuple[Entry, ...]:
+    """The most common questions: entries tagged ``common``, else the first answers."""
+    entries = engine.faq.entries
+    tagged = [e for e in entries if "common" in e.tags]
+    chosen = tagged or [e for e in entries if e.kind == "answer"]
+    return tuple(chosen[:MENU_SIZE])
+
+
+class Conversation:
+    """The state of one person's conversation: the numbered list they may pick from.
+
+    Args:
+        engine: the prepared matching engine.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.faq = engine.faq
+        self.pending: tuple[Option, ...] = ()
+        self.clarifying = False
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything: the next person starts with the topic menu."""
+        self.pending = tuple(self.menu().options)
+        self.clarifying = False
+
+    def menu(self) -> Reply:
+        """The topic menu as a reply (also what a start screen shows)."""
+        return smalltalk(self.faq, "", GREETING, menu_entries(self.engine), MENU_INTRO)
+
+    def respond(self, text: str) -> Reply:
+        """The reply to one message; never raises, and the text ends with the disclaimer."""
+        try:
+            question = sanitise(text)
+            reply = self._respond(question)
+        except Exception:
+            log.exception("internal error while answering")
+            reply = escalation(self.faq, "")
+        self.clarifying = reply.kind == "clarify"
+        self.pending = reply.options
+        return reply
+
+    def _respond(self, question: str) -> Reply:
+        number = parse_number(question)
+        if number is not None:
+            return self._pick(question, number)
+        decision = self.engine.decide(question)
+        if decision.kind == "urgent":
+            return compose(decision, self.faq, question)
+        kind = smalltalk_kind(question)
+        if kind is not None:
+            return self._smalltalk(question, kind)
+        if decision.kind == "clarify" and self.clarifying:
+            decision = Decision("escalate", score=decision.score, candidates=decision.candidates)
+        return compose(decision, self.faq, question)
+
+    def _pick(self, question: str, number: int) -> Reply:
+        if not self.pending:
+            return smalltalk(self.faq, question, NO_LIST)
+        if number == 0 or number > len(self.pending):
+            return escalation(self.faq, question)
+        entry = self.faq.by_id[self.pending[number - 1].id]
+        return compose(Decision(entry.kind, entry=entry), self.faq, question)
+
+    def _smalltalk(self, question: str, kind: str) -> Reply:
+        if kind == "topics":
+            return smalltalk(self.faq, question, "", menu_entries(self.engine), MENU_INTRO)
+        if kind == "greeting":
+            return smalltalk(self.faq, question, GREETING)
+        body = {"thanks": THANKS, "bye": BYE, "help": HELP}[kind]
+        return smalltalk(self.faq, question, body)

@@ -1,0 +1,266 @@
+"""Load and validate ``faq.yaml`` into a :class:`~ims_bot.core.faq.Faq`.
+
+Every defect raises :class:`~ims_bot.errors.FaqError` naming ``file:line`` and one
+reason: invalid YAML, duplicate keys, unknown keys, missing or empty fields, wrong
+types, duplicate ids and ``related`` ids that do not exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ims_bot.core import yamlfile
+from ims_bot.core.faq import DEFAULT_URGENT, Entry, Faq, Review, Settings, Urgent
+from ims_bot.core.yamlfile import LineDict, LineList
+from ims_bot.errors import FaqError
+
+TOP_KEYS = {"disclaimer", "escalation", "urgent", "synonyms", "settings", "reviewed", "entries"}
+TOP_REQUIRED = ("disclaimer", "escalation", "entries")
+ENTRY_KEYS = {
+    "id",
+    "kind",
+    "question",
+    "alternates",
+    "answer",
+    "tags",
+    "related",
+    "source",
+    "reviewed",
+}
+ENTRY_REQUIRED = ("id", "question", "answer")
+KINDS = ("answer", "handoff")
+SETTING_KEYS = ("answer_at", "clarify_at", "margin")
+
+
+def default_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The FAQ to use: ``IMS_BOT_FAQ``, else the packaged file, else the checkout's."""
+    environ = os.environ if environ is None else environ
+    if environ.get("IMS_BOT_FAQ"):
+        return Path(environ["IMS_BOT_FAQ"])
+    try:
+        packaged = Path(str(resources.files("ims_bot.data").joinpath("faq.yaml")))
+    except ModuleNotFoundError:
+        packaged = None
+    if packaged is not None and packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "faq.yaml"
+
+
+def load_faq(path: Path | str) -> Faq:
+    """Read, parse and validate the FAQ file at ``path``."""
+    path = Path(path)
+    text = yamlfile.read_text(path, FaqError)
+    return parse_faq(text, str(path))
+
+
+def parse_faq(text: str, path: str = "faq.yaml") -> Faq:
+    """Validate FAQ ``text`` (named ``path`` in errors) into a :class:`Faq`."""
+    data = yamlfile.parse(text, path, FaqError)
+    return _Validator(path).faq(data, hashlib.sha256(text.encode("utf-8")).hexdigest()[:12])
+
+
+class _Validator:
+    """Turns parsed YAML into the model, raising ``FaqError`` at the first defect."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, line: int | None, reason: str) -> FaqError:
+        return FaqError(self.path, line, reason)
+
+    def mapping(self, value: Any, line: int, what: str) -> LineDict:
+        if not isinstance(value, LineDict):
+            raise self.fail(line, f"{what} must be a mapping of keys to values")
+        return value
+
+    def keys(self, data: LineDict, allowed: set[str], required: tuple[str, ...], what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.fail(
+                    data.line_of(key), f"unknown key '{key}' in {what} (known: {known})"
+                )
+        for key in required:
+            if key not in data:
+                raise self.fail(data.line, f"{what} is missing the required field '{key}'")
+
+    def text(self, data: LineDict, key: str, what: str) -> str:
+        value = data[key]
+        line = data.line_of(key)
+        if not isinstance(value, str):
+            raise self.fail(line, f"'{key}' of {what} must be text, not {_type_name(value)}")
+        if not value.strip():
+            raise self.fail(line, f"'{key}' of {what} is empty")
+        return value.strip()
+
+    def texts(self, data: LineDict, key: str, what: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        value = data.get(key)
+        line = data.line_of(key)
+        if value is None:
+            return (), ()
+        if isinstance(value, str):
+            value = LineList([value])
+            value.line, value.item_lines = line, [line]
+        if not isinstance(value, LineList):
+            raise self.fail(line, f"'{key}' of {what} must be a list of text")
+        items: list[str] = []
+        for index, item in enumerate(value):
+            item_line = value.line_of(index)
+            if not isinstance(item, str):
+                raise self.fail(
+                    item_line, f"'{key}' of {what} must hold text, not {_type_name(item)}"
+                )
+            if not item.strip():
+                raise self.fail(item_line, f"'{key}' of {what} has an empty item")
+            items.append(" ".join(item.split()))
+        return tuple(items), tuple(value.item_lines)
+
+    def review(self, value: Any, line: int, what: str) -> Review:
+        data = self.mapping(value, line, f"'reviewed' of {what}")
+        self.keys(data, {"by", "on"}, ("by", "on"), f"'reviewed' of {what}")
+        by = self.text(data, "by", f"'reviewed' of {what}")
+        on = data["on"]
+        if isinstance(on, str):
+            try:
+                on = date.fromisoformat(on)
+            except ValueError:
+                raise self.fail(data.line_of("on"), "'on' must be a date like 2023-05-11") from None
+        if not isinstance(on, date):
+            raise self.fail(data.line_of("on"), "'on' must be a date like 2023-05-11")
+        return Review(by=by, on=on)
+
+    def faq(self, data: Any, content_hash: str) -> Faq:
+        if data is None:
+            raise self.fail(None, "is empty; it must define disclaimer, escalation and entries")
+        top = self.mapping(data, 1, "the FAQ file")
+        self.keys(top, TOP_KEYS, TOP_REQUIRED, "the FAQ file")
+        entries = self.entries(top["entries"], top.line_of("entries"))
+        return Faq(
+            disclaimer=self.text(top, "disclaimer", "the FAQ file"),
+            escalation=self.text(top, "escalation", "the FAQ file"),
+            entries=entries,
+            urgent=self.urgent(top) if "urgent" in top else DEFAULT_URGENT,
+            synonyms=self.synonyms(top),
+            settings=self.settings(top),
+            reviewed=self.review(top["reviewed"], top.line_of("reviewed"), "the FAQ file")
+            if "reviewed" in top
+            else None,
+            path=self.path,
+            content_hash=content_hash,
+        )
+
+    def urgent(self, top: LineDict) -> Urgent:
+        data = self.mapping(top["urgent"], top.line_of("urgent"), "'urgent'")
+        self.keys(data, {"phrases", "reply"}, ("phrases", "reply"), "'urgent'")
+        phrases, _ = self.texts(data, "phrases", "'urgent'")
+        if not phrases:
+            raise self.fail(data.line_of("phrases"), "'phrases' of 'urgent' is empty")
+        return Urgent(phrases=phrases, reply=self.text(data, "reply", "'urgent'"))
+
+    def synonyms(self, top: LineDict) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        if top.get("synonyms") is None:
+            return ()
+        data = self.mapping(top["synonyms"], top.line_of("synonyms"), "'synonyms'")
+        result = []
+        for word in data:
+            if not isinstance(word, str) or not word.strip():
+                raise self.fail(data.line_of(word), "a synonym's canonical word must be text")
+            variants, _ = self.texts(data, word, "'synonyms'")
+            result.append((word, variants))
+        return tuple(result)
+
+    def settings(self, top: LineDict) -> Settings:
+        if top.get("settings") is None:
+            return Settings()
+        data = self.mapping(top["settings"], top.line_of("settings"), "'settings'")
+        self.keys(data, set(SETTING_KEYS), (), "'settings'")
+        values: dict[str, float] = {}
+        for key in data:
+            value = data[key]
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 <= value <= 100
+            ):
+                raise self.fail(
+                    data.line_of(key), f"setting '{key}' must be a number from 0 to 100"
+                )
+            values[key] = float(value)
+        settings = Settings(**values)
+        if settings.clarify_at > settings.answer_at:
+            raise self.fail(data.line, "setting 'clarify_at' must not be above 'answer_at'")
+        return settings
+
+    def entries(self, value: Any, line: int) -> tuple[Entry, ...]:
+        if not isinstance(value, LineList):
+            raise self.fail(line, "'entries' must be a list of entries")
+        if not value:
+            raise self.fail(line, "'entries' is empty; the FAQ needs at least one entry")
+        entries: list[Entry] = []
+        seen: dict[str, int] = {}
+        for index, item in enumerate(value):
+            entry = self.entry(item, value.line_of(index), index)
+            if entry.id in seen:
+                raise self.fail(
+                    entry.line, f"duplicate id '{entry.id}' (first at line {seen[entry.id]})"
+                )
+            seen[entry.id] = entry.line
+            entries.append(entry)
+        for entry in entries:
+            for related in entry.related:
+                if related not in seen:
+                    raise self.fail(
+                        entry.line, f"entry '{entry.id}' relates to unknown id '{related}'"
+                    )
+        return tuple(entries)
+
+    def entry(self, item: Any, line: int, index: int) -> Entry:
+        data = self.mapping(item, line, f"entry {index + 1}")
+        what = f"entry {index + 1}"
+        if isinstance(data.get("id"), str) and data["id"].strip():
+            what = f"entry '{data['id']}'"
+        self.keys(data, ENTRY_KEYS, ENTRY_REQUIRED, what)
+        entry_id = self.text(data, "id", what)
+        if any(ch.isspace() for ch in entry_id):
+            raise self.fail(data.line_of("id"), f"id '{entry_id}' must not contain spaces")
+        kind = data.get("kind", "answer")
+        if kind not in KINDS:
+            raise self.fail(data.line_of("kind"), f"'kind' of {what} must be 'answer' or 'handoff'")
+        alternates, alternate_lines = self.texts(data, "alternates", what)
+        source = self.text(data, "source", what) if "source" in data else None
+        return Entry(
+            id=entry_id,
+            question=self.text(data, "question", what),
+            answer=self.text(data, "answer", what),
+            kind=kind,
+            alternates=alternates,
+            tags=self.texts(data, "tags", what)[0],
+            related=self.texts(data, "related", what)[0],
+            source=source,
+            reviewed=self.review(data["reviewed"], data.line_of("reviewed"), what)
+            if "reviewed" in data
+            else None,
+            line=data.line,
+            question_line=data.line_of("question"),
+            alternate_lines=alternate_lines,
+        )
+
+
+def _type_name(value: Any) -> str:
+    names = {dict: "a mapping", list: "a list", bool: "true/false", int: "a number"}
+    for cls, name in names.items():
+        if isinstance(value, cls):
+            return name
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, date):
+        return "a date"
+    if value is None:
+        return "nothing"
+    return type(value).__name__

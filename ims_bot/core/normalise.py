@@ -1,0 +1,166 @@
+"""Turn raw user text into safe display text and into match tokens.
+
+``sanitise`` makes text safe to show and store: terminal escape sequences, control and
+formatting characters are removed and the length is capped. ``Normaliser`` turns text
+into the tokens that matching compares: Unicode NFKC, case folding, contractions
+expanded, punctuation dropped, synonyms replaced by their canonical word, and a light
+suffix-stripping stemmer so that "needles", "needling" and "needle" meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+MAX_INPUT = 500
+
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: titles, hyperlinks
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[@-Z\\-_]?"  # other two-byte escapes, or a lone ESC
+    r"|[\x80-\x9f]"  # C1 controls
+)
+_SPACE = re.compile(r"\s+")
+
+
+def sanitise(text: str, limit: int = MAX_INPUT) -> str:
+    """Text safe to display and store: no escapes or control characters, one line, capped.
+
+    Args:
+        text: anything a user typed or piped in.
+        limit: the most characters kept.
+
+    Example: ``sanitise("hi\\x1b[31m there\\x00")`` gives ``"hi there"``.
+    """
+    text = _ESCAPES.sub("", text[: limit * 4])
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Zl", "Zp"):
+            kept.append(" " if char in "\t\n\r\x0b\x0c\u2028\u2029" else "")
+        elif category in ("Cf", "Cs", "Co", "Cn"):
+            continue
+        else:
+            kept.append(char)
+    return _SPACE.sub(" ", "".join(kept)).strip()[:limit].strip()
+
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_CONTRACTIONS = [
+    (re.compile(r"\bcan'?t\b"), "can not"),
+    (re.compile(r"\bwon'?t\b"), "will not"),
+    (re.compile(r"\bain'?t\b"), "is not"),
+    (
+        re.compile(r"\b(do|does|did|is|are|was|were|has|have|had|should|could|would|must)n'?t\b"),
+        r"\1 not",
+    ),
+    (re.compile(r"\bn't\b|n't\b"), " not"),
+    (re.compile(r"\b(what|it|that|there|how|who|where|when|he|she|here)'?s\b"), r"\1 is"),
+    (re.compile(r"\bi'?m\b"), "i am"),
+    (re.compile(r"\b(i|you|we|they)'ve\b"), r"\1 have"),
+    (re.compile(r"\bive\b"), "i have"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'d\b"), " would"),
+    (re.compile(r"'s\b"), ""),
+]
+_NON_WORD = re.compile(r"[\W_]+")
+_SHORTHAND = {
+    "u": "you",
+    "r": "are",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+}
+
+
+def words(text: str) -> list[str]:
+    """Case-folded words of ``text``, contractions expanded and punctuation dropped."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return [_SHORTHAND.get(word, word) for word in _NON_WORD.sub(" ", text).split()]
+
+
+_KEEP_DOUBLE = "lsz"
+
+
+def stem(word: str) -> str:
+    """A light stemmer: plural, -ing, -ed, -ful, -ness and a final -e are stripped.
+
+    It is not linguistics, only consistency: "needle", "needles" and "needling" all
+    become "needl"; "breathe" and "breathing" become "breath".
+    """
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix, replacement, keep in (
+        ("ies", "y", 2),
+        ("ied", "y", 2),
+        ("sses", "ss", 3),
+        ("ness", "", 3),
+        ("ful", "", 3),
+        ("ing", "", 3),
+        ("eed", "eed", 1),
+        ("ed", "", 3),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            word = word[: len(word) - len(suffix)] + replacement
+            doubled = len(word) > 3 and word[-1] == word[-2]
+            if suffix in ("ing", "ed") and doubled and word[-1] not in _KEEP_DOUBLE + "aeiou":
+                word = word[:-1]
+            break
+    else:
+        if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+            word = word[:-1]
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+class Normaliser:
+    """Normalises text into match tokens, applying one FAQ's synonyms.
+
+    Args:
+        synonyms: pairs of a canonical word (or phrase) and its variants.
+    """
+
+    def __init__(self, synonyms: Iterable[tuple[str, Iterable[str]]] = ()) -> None:
+        table: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for canonical, variants in synonyms:
+            target = tuple(words(canonical))
+            for variant in variants:
+                key = tuple(words(variant))
+                if key and key != target:
+                    table.setdefault(key, target)
+        self._table = table
+        self._longest = max((len(key) for key in table), default=0)
+        self._firsts = {key[0] for key in table}
+
+    def apply_synonyms(self, tokens: list[str]) -> list[str]:
+        """Replace every synonym variant in ``tokens`` by its canonical words."""
+        if not self._table:
+            return tokens
+        result: list[str] = []
+        index = 0
+        while index < len(tokens):
+            if tokens[index] in self._firsts:
+                for size in range(min(self._longest, len(tokens) - index), 0, -1):
+                    target = self._table.get(tuple(tokens[index : index + size]))
+                    if target is not None:
+                        result.extend(target)
+                        index += size
+                        break
+                else:
+                    result.append(tokens[index])
+                    index += 1
+            else:
+                result.append(tokens[index])
+                index += 1
+        return result
+
+    def tokens(self, text: str) -> tuple[str, ...]:
+        """The match tokens of ``text``: words, synonyms applied, stemmed."""
+        return tuple(stem(word) for word in self.apply_synonyms(words(text)))

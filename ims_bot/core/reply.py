@@ -1,0 +1,159 @@
+"""Replies: what the user is told, composed so that the text always ends with the disclaimer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ims_bot.core.decide import MAX_OPTIONS, Decision, ReplyKind
+from ims_bot.core.faq import Entry, Faq
+from ims_bot.core.index import Candidate
+
+CLARIFY_INTRO = "I am not sure which of these you mean. Did you mean:"
+RELATED_INTRO = "Related questions:"
+NONE_OF_THESE = "None of these"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A numbered choice the user can pick by typing its number."""
+
+    number: int
+    id: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A ranked candidate entry, for staff who want the next-best matches."""
+
+    id: str
+    question: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One reply to one message.
+
+    ``text`` is the whole reply as a user sees it and always ends with ``disclaimer``;
+    ``body``, ``options`` and ``disclaimer`` are its parts, for renderers.
+    """
+
+    kind: ReplyKind
+    question: str
+    body: str
+    disclaimer: str
+    options_intro: str = ""
+    options: tuple[Option, ...] = ()
+    none_option: bool = False
+    id: str | None = None
+    score: float | None = None
+    answer: str | None = None
+    suggestions: tuple[Suggestion, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The full reply text, ending with the disclaimer."""
+        parts = [self.body]
+        if self.options:
+            lines = [self.options_intro]
+            lines += [f"  {option.number}) {option.question}" for option in self.options]
+            if self.none_option:
+                lines.append(f"  0) {NONE_OF_THESE}")
+            parts.append("\n".join(lines))
+        parts.append(self.disclaimer)
+        return "\n\n".join(part for part in parts if part)
+
+    def to_json(self) -> dict[str, object]:
+        """The reply as the ``ask --json`` object (a contract for outside tools)."""
+        return {
+            "question": self.question,
+            "kind": self.kind,
+            "id": self.id,
+            "score": self.score,
+            "answer": self.answer,
+            "text": self.text,
+            "disclaimer": self.disclaimer,
+            "suggestions": [
+                {"id": s.id, "question": s.question, "score": s.score} for s in self.suggestions
+            ],
+        }
+
+
+def numbered(entries: Sequence[Entry]) -> tuple[Option, ...]:
+    """Number ``entries`` from 1, shown by their question text."""
+    return tuple(Option(n, e.id, e.question) for n, e in enumerate(entries, start=1))
+
+
+def suggestions(candidates: Sequence[Candidate], top: int) -> tuple[Suggestion, ...]:
+    """The ``top`` best candidates as suggestions."""
+    return tuple(Suggestion(c.entry.id, c.entry.question, c.score) for c in candidates[:top])
+
+
+def compose(decision: Decision, faq: Faq, question: str, top: int = 3) -> Reply:
+    """Turn a decision into the reply text the user sees.
+
+    Args:
+        decision: what ``decide`` (or the urgent scan) chose.
+        faq: the texts: answers, escalation, urgent reply and disclaimer.
+        question: the user's message, already sanitised.
+        top: how many suggestions to attach.
+    """
+    common = {
+        "question": question,
+        "disclaimer": faq.disclaimer,
+        "score": decision.score,
+        "suggestions": suggestions(decision.candidates, top),
+    }
+    if decision.kind == "urgent":
+        return Reply(kind="urgent", body=faq.urgent.reply, **common)
+    if decision.kind in ("answer", "handoff") and decision.entry is not None:
+        entry = decision.entry
+        related = [faq.by_id[i] for i in entry.related if i in faq.by_id][:MAX_OPTIONS]
+        return Reply(
+            kind=decision.kind,
+            body=entry.answer,
+            id=entry.id,
+            answer=entry.answer,
+            options_intro=RELATED_INTRO if related else "",
+            options=numbered(related),
+            **common,
+        )
+    if decision.kind == "clarify" and decision.options:
+        return Reply(
+            kind="clarify",
+            body=CLARIFY_INTRO,
+            options=numbered(decision.options),
+            none_option=True,
+            **common,
+        )
+    return escalation(faq, question, decision.score, common["suggestions"])
+
+
+def escalation(
+    faq: Faq, question: str, score: float | None = None, ranked: tuple[Suggestion, ...] = ()
+) -> Reply:
+    """The escalation reply: ask your physiotherapist."""
+    return Reply(
+        kind="escalate",
+        question=question,
+        body=faq.escalation,
+        disclaimer=faq.disclaimer,
+        score=score,
+        suggestions=ranked,
+    )
+
+
+def smalltalk(
+    faq: Faq, question: str, body: str, options: Sequence[Entry] = (), intro: str = ""
+) -> Reply:
+    """A reply to small talk (greetings, thanks, help, the topic menu)."""
+    return Reply(
+        kind="smalltalk",
+        question=question,
+        body=body,
+        disclaimer=faq.disclaimer,
+        options_intro=intro if options else "",
+        options=numbered(options),
+    )

@@ -1,0 +1,56 @@
+"""The process environment that commands run in: streams, terminal flags and variables.
+
+Passed into every command so tests can run them in-process with string streams.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+
+@dataclass
+class Environment:
+    """Streams and settings of one run; nothing here probes the terminal at import."""
+
+    stdin: TextIO = field(default_factory=lambda: io.StringIO())
+    stdout: TextIO = field(default_factory=lambda: io.StringIO())
+    stderr: TextIO = field(default_factory=lambda: io.StringIO())
+    environ: Mapping[str, str] = field(default_factory=dict)
+    stdin_isatty: bool = False
+    stdout_isatty: bool = False
+
+    @classmethod
+    def from_system(cls) -> Environment:
+        """The real process environment; undecodable input bytes become U+FFFD."""
+        stdin = sys.stdin
+        if stdin is not None and hasattr(stdin, "buffer"):
+            stdin = io.TextIOWrapper(stdin.buffer, encoding="utf-8", errors="replace")
+        stdout = sys.stdout
+        if hasattr(stdout, "reconfigure"):
+            stdout.reconfigure(errors="replace")
+        return cls(
+            stdin=stdin if stdin is not None else io.StringIO(),
+            stdout=stdout,
+            stderr=sys.stderr,
+            environ=os.environ,
+            stdin_isatty=bool(sys.stdin and sys.stdin.isatty()),
+            stdout_isatty=bool(sys.stdout and sys.stdout.isatty()),
+        )
+
+    @property
+    def no_color(self) -> bool:
+        """True when colour is off: ``NO_COLOR`` set or output not a terminal."""
+        return "NO_COLOR" in self.environ or not self.stdout_isatty
+
+    def state_dir(self) -> Path:
+        """Where ims-bot keeps its logs: ``$XDG_STATE_HOME/ims-bot``."""
+        base = self.environ.get("XDG_STATE_HOME") or str(
+            Path(self.environ.get("HOME") or Path.home()) / ".local" / "state"
+        )
+        return Path(base) / "ims-bot"

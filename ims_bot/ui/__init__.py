@@ -1,0 +1,1 @@
+"""Terminal adapters: rendering replies, completion and prompt sessions."""
