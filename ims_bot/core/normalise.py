@@ -34,17 +34,24 @@ def sanitise(text: str, limit: int = MAX_INPUT) -> str:
 
     Example: ``sanitise("hi\\x1b[31m there\\x00")`` gives ``"hi there"``.
     """
-    text = _ESCAPES.sub("", text[: limit * 4])
+    return _SPACE.sub(" ", strip_controls(text[: limit * 4])).strip()[:limit].strip()
+
+
+def strip_controls(text: str, keep: str = "") -> str:
+    """``text`` without terminal escape sequences or control and format characters.
+
+    Whitespace controls become a space, except those listed in ``keep``.
+    """
     kept = []
-    for char in text:
+    for char in _ESCAPES.sub("", text):
         category = unicodedata.category(char)
-        if category in ("Cc", "Zl", "Zp"):
-            kept.append(" " if char in "\t\n\r\x0b\x0c\u2028\u2029" else "")
-        elif category in ("Cf", "Cs", "Co", "Cn"):
-            continue
-        else:
+        if char in keep:
             kept.append(char)
-    return _SPACE.sub(" ", "".join(kept)).strip()[:limit].strip()
+        elif category in ("Cc", "Zl", "Zp"):
+            kept.append(" " if char in "\t\n\r\x0b\x0c\u2028\u2029" else "")
+        elif category not in ("Cf", "Cs", "Co", "Cn"):
+            kept.append(char)
+    return "".join(kept)
 
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})

@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
+from ims_bot.core.normalise import strip_controls
 from ims_bot.core.reply import NONE_OF_THESE, Reply
 from ims_bot.env import Environment
 
@@ -36,12 +37,17 @@ def make_console(env: Environment, plain: bool = False, width: int | None = None
     return console
 
 
+def safe_text(text: str, style: str = "") -> Text:
+    """A rich ``Text`` of ``text`` with every terminal control removed; never markup."""
+    return Text(strip_controls(text, keep="\n"), style=style)
+
+
 def options_text(reply: Reply) -> Text:
     """The numbered options of a reply, one per line."""
-    text = Text(reply.options_intro + "\n", style="bold")
+    text = safe_text(reply.options_intro + "\n", "bold")
     for option in reply.options:
         text.append(f"  {option.number}) ", style="bold cyan")
-        text.append(option.question + "\n")
+        text.append(safe_text(option.question + "\n"))
     if reply.none_option:
         text.append("  0) ", style="bold cyan")
         text.append(NONE_OF_THESE + "\n")
@@ -53,16 +59,16 @@ def renderable(reply: Reply) -> RenderableType:
     """A rich renderable of ``reply``: body, options, then the disclaimer as a footer."""
     parts: list[RenderableType] = []
     if reply.kind == "urgent":
-        parts.append(Panel(Text(reply.body, style="bold"), title="Urgent", border_style="bold red"))
+        parts.append(Panel(safe_text(reply.body, "bold"), title="Urgent", border_style="bold red"))
     elif reply.kind in ("answer", "handoff"):
-        parts.append(Markdown(reply.body))
+        parts.append(Markdown(strip_controls(reply.body, keep="\n")))
     elif reply.body:
-        parts.append(Text(reply.body))
+        parts.append(safe_text(reply.body))
     if reply.options:
         parts.append(Padding(options_text(reply), (1, 0, 0, 0)))
     if reply.disclaimer:
         parts.append(Rule(style="grey50"))
-        parts.append(Text(reply.disclaimer, style="italic"))
+        parts.append(safe_text(reply.disclaimer, "italic"))
     return Padding(Group(*parts), (1, 0, 1, 0))
 
 

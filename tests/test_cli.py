@@ -1,0 +1,202 @@
+"""The command line, in-process through ``main(argv, env)`` and as a real subprocess."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ims_bot import __version__
+from ims_bot.cli import COMMANDS, build_parser, main
+from ims_bot.env import Environment
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+    env = Environment(stdin=io.StringIO(stdin), environ={})
+    status = main(list(argv), env)
+    return status, env.stdout.getvalue(), env.stderr.getvalue()  # type: ignore[attr-defined]
+
+
+def test_ask_json_has_the_contract(shipped_faq) -> None:
+    status, out, err = run("ask", "--json", "does ims hurt")
+    assert (status, err) == (0, "")
+    data = json.loads(out)
+    assert (data["kind"], data["id"]) == ("answer", "is-ims-painful")
+    assert data["text"].endswith(shipped_faq.disclaimer)
+    assert set(data) == {
+        "question",
+        "kind",
+        "id",
+        "score",
+        "answer",
+        "text",
+        "disclaimer",
+        "suggestions",
+    }
+
+
+def test_ask_reads_one_question_per_line() -> None:
+    status, out, _ = run("ask", "--json", "--top", "2", stdin="does it hurt\n\nwhat is ims\n")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert status == 0
+    assert [d["question"] for d in lines] == ["does it hurt", "what is ims"]
+    assert all(len(d["suggestions"]) <= 2 for d in lines)
+
+
+def test_ask_text_shows_the_best_matches() -> None:
+    status, out, _ = run("ask", "does", "ims", "hurt")
+    assert status == 0
+    assert "[answer] best matches:" in out
+    assert "is-ims-painful" in out
+
+
+@pytest.mark.parametrize(
+    "argv", [["ask", "--top", "0", "x"], ["ask", "--top", "many", "x"], ["nope"]]
+)
+def test_bad_usage_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv, Environment()) == 2
+
+
+def test_list_and_show(shipped_faq) -> None:
+    status, out, _ = run("list")
+    assert status == 0
+    assert len(out.splitlines()) == len(shipped_faq.entries)
+    status, out, _ = run("list", "--json")
+    assert [e["id"] for e in json.loads(out)] == [e.id for e in shipped_faq.entries]
+    status, out, _ = run("show", "is-ims-painful")
+    assert status == 0 and out.startswith("is-ims-painful (answer)\nQ: Is IMS painful?")
+    status, _, err = run("show", "no-such-id")
+    assert (
+        status == 2 and err == "ims-bot: error: no entry with id 'no-such-id' (see ims-bot list)\n"
+    )
+
+
+def test_unusable_faq_exits_2_with_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "faq.yaml"
+    bad.write_text("disclaimer: x\nescalation: y\nentries: [{id: a, question: q}]\n")
+    for command in (["ask", "x"], ["list"], ["show", "a"], ["check"], ["chat"]):
+        status, _, err = run("--faq", str(bad), *command)
+        assert status == 2, command
+        assert err == f"ims-bot: error: {bad}:3: entry 'a' is missing the required field 'answer'\n"
+
+
+def test_faq_option_works_before_and_after_the_command(tmp_path: Path) -> None:
+    missing = str(tmp_path / "none.yaml")
+    assert run("--faq", missing, "list")[0] == 2
+    assert run("list", "--faq", missing)[0] == 2
+
+
+def test_version_names_the_faq_content(shipped_faq) -> None:
+    status, out, _ = run("--version")
+    assert status == 0
+    assert out.startswith(f"ims-bot {__version__}\n")
+    assert shipped_faq.content_hash in out
+    assert shipped_faq.reviewed.on.isoformat() in out
+
+
+def test_check_passes_on_the_shipped_faq() -> None:
+    status, out, _ = run("check")
+    assert status == 0, out
+    assert " 0 errors" in out
+
+
+def test_every_command_has_help_ending_with_a_period() -> None:
+    parser = build_parser()
+    assert {name for name, _, _ in COMMANDS} >= {"chat", "ask", "list", "show", "check"}
+    for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
+        for choice in action._choices_actions:
+            assert choice.help.endswith("."), choice.dest
+        for sub in action.choices.values():
+            for option in sub._actions:
+                if option.dest != "help" and option.help != "==SUPPRESS==":
+                    assert option.help.endswith("."), (sub.prog, option.dest)
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name, _, _ in COMMANDS:
+        assert f"ims-bot {name}" in readme, name
+
+
+def subprocess_run(
+    args: list[str], stdin: bytes = b"", **env: str
+) -> subprocess.CompletedProcess[bytes]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("IMS_BOT_")} | env
+    return subprocess.run(
+        [sys.executable, "-m", "ims_bot", *args],
+        input=stdin,
+        capture_output=True,
+        env=environ,
+        cwd=env.get("CWD", str(REPO)),
+        timeout=60,
+        check=False,
+    )
+
+
+HOSTILE = [
+    b"[bold red]does it hurt[/bold red]",
+    b"\x1b[2J\x1b[31mdoes it hurt\x1b]0;owned\x07",
+    b"does\x00 it\x07 hurt\x08\x7f",
+    b"does it hurt \xff\xfe\xc3",
+    "does it hurt \U0001f915\U0001f489".encode(),
+    "\u202eهل هذا مؤلم\u202c does it hurt".encode(),
+    b"x" * 1_000_000,
+]
+
+
+def test_hostile_lines_get_safe_replies(shipped_faq) -> None:
+    result = subprocess_run(["ask", "--json"], stdin=b"\n".join(HOSTILE) + b"\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    assert b"\x1b" not in result.stdout
+    replies = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert len(replies) == len(HOSTILE)
+    for reply in replies:
+        assert reply["text"].endswith(shipped_faq.disclaimer)
+        assert len(reply["question"]) <= 500
+
+
+def test_hostile_arguments_are_safe() -> None:
+    result = subprocess_run(["ask", "--json", "\x1b[31m[bold]hi\udcff"])
+    assert result.returncode == 0
+    assert b"\x1b" not in result.stdout
+
+
+def test_subprocess_ask_from_another_folder_never_imports_prompt_toolkit(tmp_path: Path) -> None:
+    code = (
+        "import sys; from ims_bot.cli import main; status = main(['ask', 'does ims hurt']);"
+        "assert 'prompt_toolkit' not in sys.modules, 'prompt_toolkit imported';"
+        "sys.exit(status)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, cwd=tmp_path, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"typically not considered painful" in result.stdout
+
+
+@pytest.mark.parametrize("content", [b"", b"\x89PNG\r\n\x1a\n\x00\x00", b"a: [", b"just text"])
+def test_broken_faq_files_exit_2_without_traceback(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "faq.yaml"
+    path.write_bytes(content)
+    result = subprocess_run(["ask", "hi"], IMS_BOT_FAQ=str(path))
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+    assert result.stderr.count(b"\n") == 1
+    assert result.stderr.startswith(b"ims-bot: error: " + str(path).encode())
+
+
+def test_piped_chat_replies_to_each_line(shipped_faq) -> None:
+    result = subprocess_run(["chat"], stdin=b"does it hurt\nwhat is the capital of peru\n")
+    assert result.returncode == 0
+    out = result.stdout.decode()
+    assert out.count(shipped_faq.disclaimer) == 2
+    assert "typically not considered painful" in out
+    assert b"\x1b" not in result.stdout
