@@ -1,8 +1,8 @@
-"""Completion from the FAQ's own questions; never from anything a user typed."""
+"""Completion from the FAQ's own questions and alternates; never from anything a user typed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
@@ -15,14 +15,22 @@ MAX_COMPLETIONS = 8
 
 
 class FaqCompleter(Completer):
-    """Offers FAQ questions whose words start with every word typed so far.
+    """Offers FAQ phrasings whose words start with every word typed so far.
+
+    The canonical question of each entry comes first; an alternate is offered with
+    its entry's question beside it.
 
     Args:
-        faq: the loaded FAQ; its questions are the only completions.
+        faq: the loaded FAQ; its phrasings are the only completions.
     """
 
     def __init__(self, faq: Faq) -> None:
-        self._questions = [(entry.question, words(entry.question)) for entry in faq.entries]
+        self._phrasings = [
+            (phrasing, words(phrasing), "" if phrasing == entry.question else entry.question)
+            for entry in faq.entries
+            for phrasing in entry.phrasings
+        ]
+        self._phrasings.sort(key=lambda item: bool(item[2]))
 
     def get_completions(
         self, document: Document, complete_event: CompleteEvent
@@ -32,13 +40,9 @@ class FaqCompleter(Completer):
             return
         wanted = words(typed)
         count = 0
-        for question, question_words in self._questions:
-            if _all_prefixes(wanted, question_words):
-                yield Completion(question, start_position=-len(typed))
+        for phrasing, phrasing_words, meta in self._phrasings:
+            if all(any(word.startswith(w) for word in phrasing_words) for w in wanted):
+                yield Completion(phrasing, start_position=-len(typed), display_meta=meta)
                 count += 1
                 if count == MAX_COMPLETIONS:
                     return
-
-
-def _all_prefixes(wanted: Iterable[str], available: list[str]) -> bool:
-    return all(any(word.startswith(w) for word in available) for w in wanted)
