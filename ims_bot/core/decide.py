@@ -1,8 +1,12 @@
 """The reply decision: answer, clarify, escalate or hand off, from the ranked candidates.
 
-Escalating is always safer than guessing: an entry is answered only when its score
-reaches ``answer_at`` *and* it leads the runner-up by ``margin``; plausible but
-unconfident entries are offered as options; everything else escalates.
+Escalating is always safer than guessing: an entry is answered only when its score and
+its lead over the runner-up together reach ``answer_at`` (score + lead >= answer_at), its
+score is at most ``margin`` below ``answer_at``, and its lead is at least ``MIN_LEAD``.
+So a score just at ``answer_at`` needs only a small lead, while a lower one needs a lead
+as wide as its shortfall: 50 against a runner-up of 37 reaches 63, 50 against 45 does
+not. Plausible but unconfident entries are offered as options; everything else
+escalates.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ ReplyKind = Literal["answer", "clarify", "escalate", "handoff", "urgent", "small
 MAX_OPTIONS = 3
 OPTION_WINDOW = 20.0
 """Options shown in a clarify score within this many points of the best."""
+MIN_LEAD = 3.0
+"""The smallest lead over the runner-up that is ever answered, however high the score."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ def decide(candidates: Sequence[Candidate], settings: Settings) -> Decision:
         return Decision("escalate", score=score, candidates=candidates)
     best = candidates[0]
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    if best.score >= settings.answer_at and best.score - runner_up >= settings.margin:
+    if confident(best.score, runner_up, settings):
         return Decision(best.entry.kind, entry=best.entry, score=best.score, candidates=candidates)
     options = tuple(
         c.entry
@@ -47,3 +53,13 @@ def decide(candidates: Sequence[Candidate], settings: Settings) -> Decision:
         if c.score >= settings.clarify_at and best.score - c.score <= OPTION_WINDOW
     )[:MAX_OPTIONS]
     return Decision("clarify", score=best.score, options=options, candidates=candidates)
+
+
+def confident(score: float, runner_up: float, settings: Settings) -> bool:
+    """Whether the best ``score`` may be answered, given the ``runner_up``'s score."""
+    lead = score - runner_up
+    return (
+        score + lead >= settings.answer_at
+        and score >= settings.answer_at - settings.margin
+        and lead >= MIN_LEAD
+    )

@@ -52,14 +52,15 @@ class Entry:
 class Settings:
     """Matching thresholds on the 0-100 score scale.
 
-    ``answer_at``: the lowest score that may be answered; ``clarify_at``: the lowest
-    score worth offering as a "did you mean" option; ``margin``: how far the best entry
-    must lead the runner-up to be answered rather than clarified.
+    ``answer_at``: the score plus lead over the runner-up an entry needs to be answered;
+    ``margin``: how far below ``answer_at`` a score may be and still be answered with a
+    lead that makes up the difference; ``clarify_at``: the lowest score worth offering
+    as a "did you mean" option.
     """
 
-    answer_at: float = 62.0
-    clarify_at: float = 45.0
-    margin: float = 6.0
+    answer_at: float = 65.0
+    clarify_at: float = 30.0
+    margin: float = 28.0
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,20 @@
 """The match index: every question and alternate, prepared once, scored per question.
 
-Scoring is a weighted word overlap (cosine of IDF-weighted word sets): a word that
+Words are weighted by how distinctive they are (inverse entry frequency): a word that
 few entries use ("sciatica", "pregnant") counts for much more than one that every
-entry uses ("ims", "what", "the"), and a word of the question that the FAQ never uses
-counts against every entry, which is what lets off-topic questions escalate. Words
-the FAQ does not know are mapped to the closest known word when they are one or two
-typing slips away (rapidfuzz OSA distance). An entry's score is that of its best
-phrasing, 0 to 100.
+entry uses ("ims", "what"). A word of the question that the FAQ never uses counts
+against every entry at the highest weight, which is what lets off-topic questions
+escalate, unless it is a common English function word ("since", "my", "really"),
+which weighs little wherever it comes from.
+
+An entry's score, 0 to 100, mixes three pieces of evidence: how much the question and
+the entry's best phrasing share (the weighted share of the question's words the phrasing
+explains times the weighted share of the phrasing's words the question contains,
+square-rooted); how much of the question the entry's vocabulary as a whole explains (so
+a long question whose words are spread over several alternates still finds its entry);
+and, for the few best entries, the character-level similarity (rapidfuzz ``ratio``) of
+the normalised question and the entry's closest phrasing, which tells near-identical word
+sets apart. See docs/matching.md for the measurements behind each choice.
 """
 
 from __future__ import annotations
@@ -16,32 +24,34 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.fuzz import ratio
 
 from ims_bot.core.faq import Entry, Faq
-from ims_bot.core.normalise import Normaliser
+from ims_bot.core.normalise import Normaliser, stem
 
-FILLERS = frozenset(
-    {
-        "hi",
-        "hello",
-        "hey",
-        "hiya",
-        "please",
-        "thank",
-        "thanks",
-        "ok",
-        "okay",
-        "um",
-        "uh",
-        "so",
-        "well",
-    }
-)
-"""Words people add to any question; ignored unless the FAQ itself uses them."""
-TYPO_WEIGHT = (1.0, 0.8, 0.6)
-"""How much a query word counts when it is 0, 1 or 2 typing slips from a FAQ word."""
+_FUNCTION_TEXT = """
+    a about above after again against all also am an and any anyone anything are as at
+    be because been before being below between both but by can could did do does doing
+    down during each even ever every few for from further get gets getting got had has
+    have having he her here hers herself him himself his how i if in into is it its
+    itself just know like lot me more most much must my myself need no nor not now of
+    off on once one only or other our ours out over own please really same say said she
+    should so some someone something such than thank thanks that the their theirs them
+    then there these they thing things this those through to too under until up us very
+    want was way we well were what when where which while who whom why will with would
+    yes yet you your yours yourself actually anyway basically hi hello hey ok okay um uh
+    since still just maybe though tell told wondering question
+"""
+FUNCTION_WORDS = frozenset(stem(word) for word in _FUNCTION_TEXT.split())
+"""Common English words: they weigh little even when the FAQ never uses them."""
+FUNCTION_WEIGHT = 0.8
+"""The most a function word weighs; distinctive words weigh from about 0.7 to 5."""
+ENTRY_SHARE = 0.35
+"""How much of an entry's score comes from its whole vocabulary rather than one phrasing."""
+CHAR_SHARE = 0.6
+"""How much of a reranked score depends on character-level similarity."""
+RERANK = 6
+"""How many of the best entries are reranked by character-level similarity."""
 
 
 @dataclass(frozen=True)
@@ -56,53 +66,75 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Term:
-    """How one question word was read: the FAQ word it stands for and its weight."""
+    """How one question word was read: the FAQ word it stands for (None: unknown) and its weight."""
 
     word: str
     term: str | None
     weight: float
 
 
+def _vocabulary(faq: Faq) -> list[str]:
+    texts = [phrasing for entry in faq.entries for phrasing in entry.phrasings]
+    return [*texts, *faq.urgent.phrases]
+
+
 class MatchIndex:
     """Normalised phrasings of every entry, with the word weights derived from them.
 
     Args:
-        faq: the loaded FAQ; its synonyms shape the normalisation.
+        faq: the loaded FAQ; its synonyms and words shape the normalisation.
     """
 
     def __init__(self, faq: Faq) -> None:
         self.faq = faq
-        self.normaliser = Normaliser(faq.synonyms)
+        self.normaliser = Normaliser(faq.synonyms, _vocabulary(faq))
         self._owners: list[int] = []
         self._phrasings: list[str] = []
-        entry_terms: list[set[str]] = []
-        example_terms: list[set[str]] = []
+        self._texts: list[str] = []
+        self._examples: list[list[int]] = []
+        example_terms: list[frozenset[str]] = []
+        entry_counts: list[dict[str, int]] = []
         for order, entry in enumerate(faq.entries):
-            seen: set[str] = set()
+            counts: dict[str, int] = defaultdict(int)
             for phrasing in entry.phrasings:
-                terms = set(self.normaliser.tokens(phrasing))
-                seen |= terms
+                tokens = self.normaliser.tokens(phrasing)
+                terms = frozenset(tokens)
+                for term in terms:
+                    counts[term] += 1
                 example_terms.append(terms)
+                self._texts.append(" ".join(dict.fromkeys(tokens)))
                 self._owners.append(order)
                 self._phrasings.append(phrasing)
-            entry_terms.append(seen)
+            entry_counts.append(counts)
+            self._examples.append(
+                list(range(len(self._phrasings) - len(entry.phrasings), len(self._phrasings)))
+            )
         count = len(faq.entries)
         document_frequency: dict[str, int] = defaultdict(int)
-        for terms in entry_terms:
-            for term in terms:
+        for counts in entry_counts:
+            for term in counts:
                 document_frequency[term] += 1
+        self.unknown_idf = math.log(1 + (count + 0.5) / 0.5)
         self.idf = {
-            term: math.log(1 + (count - df + 0.5) / (df + 0.5))
+            term: self._weight(term, math.log(1 + (count - df + 0.5) / (df + 0.5)))
             for term, df in document_frequency.items()
         }
-        self.unknown_idf = math.log(1 + (count + 0.5) / 0.5)
+        self._example_terms = example_terms
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for example, terms in enumerate(example_terms):
-            norm = math.sqrt(sum(self.idf[term] ** 2 for term in terms)) or 1.0
+            weight = sum(self.idf[term] for term in terms) or 1.0
             for term in terms:
-                postings[term].append((example, self.idf[term] / norm))
+                postings[term].append((example, 1.0 / weight))
         self._postings = dict(postings)
-        self._fuzzy_vocabulary = [term for term in self.idf if len(term) >= 4 and term.isalpha()]
+        entry_postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for order, counts in enumerate(entry_counts):
+            for term, phrasings in counts.items():
+                entry_postings[term].append((order, phrasings))
+        self._entry_postings = dict(entry_postings)
+
+    @staticmethod
+    def _weight(term: str, idf: float) -> float:
+        return min(idf, FUNCTION_WEIGHT) if term in FUNCTION_WORDS else idf
 
     def read(self, text: str) -> list[Term]:
         """How each distinct word of ``text`` is read against the FAQ's vocabulary."""
@@ -112,22 +144,11 @@ class MatchIndex:
         """How each distinct normalised token is read against the FAQ's vocabulary."""
         terms: list[Term] = []
         for word in dict.fromkeys(tokens):
-            if word in FILLERS and word not in self.idf:
-                continue
             if word in self.idf:
                 terms.append(Term(word, word, self.idf[word]))
-                continue
-            match = None
-            if len(word) >= 4 and word.isalpha() and self._fuzzy_vocabulary:
-                slips = 1 if len(word) < 8 else 2
-                match = process.extractOne(
-                    word, self._fuzzy_vocabulary, scorer=OSA.distance, score_cutoff=slips
-                )
-            if match is None:
-                terms.append(Term(word, None, self.unknown_idf))
             else:
-                term, distance, _ = match
-                terms.append(Term(word, term, self.idf[term] * TYPO_WEIGHT[int(distance)]))
+                weight = FUNCTION_WEIGHT if word in FUNCTION_WORDS else self.unknown_idf
+                terms.append(Term(word, None, weight))
         return terms
 
     def search(self, text: str, limit: int = 5, exclude: Iterable[str] = ()) -> list[Candidate]:
@@ -138,41 +159,86 @@ class MatchIndex:
             limit: how many entries to return.
             exclude: phrasings to leave out (the lint's leave-one-out check).
         """
-        terms = self.read(text)
-        return self.rank(terms, limit, frozenset(exclude))
+        return self.rank(self.read(text), limit, frozenset(exclude))
 
     def rank(
         self, terms: list[Term], limit: int, exclude: frozenset[str] = frozenset()
     ) -> list[Candidate]:
-        """Score read ``terms`` against every phrasing and keep each entry's best."""
-        query_norm = math.sqrt(
-            sum(
-                (self.idf.get(t.term, self.unknown_idf) if t.term else t.weight) ** 2 for t in terms
-            )
-        )
-        if not query_norm:
+        """Score read ``terms`` against every entry and return the best ``limit``."""
+        query_weight = sum(term.weight for term in terms)
+        if not query_weight:
             return []
-        totals: dict[int, float] = defaultdict(float)
+        excluded = (
+            {i for i, text in enumerate(self._phrasings) if text in exclude} if exclude else ()
+        )
+        shared: dict[int, float] = defaultdict(float)
+        phrasing_share: dict[int, float] = defaultdict(float)
+        covered: dict[int, float] = defaultdict(float)
         for term in terms:
             if term.term is None:
                 continue
-            for example, weight in self._postings[term.term]:
-                totals[example] += term.weight * weight
+            for example, inverse in self._postings[term.term]:
+                shared[example] += term.weight
+                phrasing_share[example] += term.weight * inverse
+            for order, phrasings in self._entry_postings[term.term]:
+                covered[order] += term.weight * self._still_there(
+                    term.term, order, phrasings, excluded
+                )
         best: dict[int, tuple[float, int]] = {}
-        for example, total in totals.items():
-            if exclude and self._phrasings[example] in exclude:
+        for example, total in shared.items():
+            if example in excluded:
                 continue
             owner = self._owners[example]
-            if owner not in best or total > best[owner][0]:
-                best[owner] = (total, example)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+            similarity = math.sqrt(total / query_weight * phrasing_share[example])
+            if owner not in best or similarity > best[owner][0]:
+                best[owner] = (similarity, example)
+        scored = []
+        for owner, (similarity, example) in best.items():
+            coverage = covered[owner] / query_weight
+            score = (1 - ENTRY_SHARE) * similarity + ENTRY_SHARE * math.sqrt(coverage * similarity)
+            scored.append((round(min(100.0, 100.0 * score), 1), owner, example))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        scored = self._rerank(terms, scored, excluded)
         entries = self.faq.entries
         return [
             Candidate(
-                entry=entries[owner],
-                score=round(min(100.0, 100.0 * total / query_norm), 1),
-                phrasing=self._phrasings[example],
-                order=owner,
+                entry=entries[owner], score=score, phrasing=self._phrasings[example], order=owner
             )
-            for owner, (total, example) in ranked
+            for score, owner, example in scored[:limit]
         ]
+
+    def _rerank(
+        self,
+        terms: list[Term],
+        scored: list[tuple[float, int, int]],
+        excluded: Iterable[int],
+    ) -> list[tuple[float, int, int]]:
+        """The ``RERANK`` best entries rescored by character similarity, best first.
+
+        The rest keep the lowest factor a reranked entry can get, so no entry further
+        down can overtake a reranked one.
+        """
+        query = " ".join(term.word for term in terms)
+        top = []
+        for score, owner, example in scored[:RERANK]:
+            chars = max(
+                (ratio(query, self._texts[i]) for i in self._examples[owner] if i not in excluded),
+                default=0.0,
+            )
+            factor = 1 - CHAR_SHARE + CHAR_SHARE * chars / 100
+            top.append((round(score * factor, 1), owner, example))
+        top.sort(key=lambda item: (-item[0], item[1]))
+        rest = [
+            (round(score * (1 - CHAR_SHARE), 1), owner, example)
+            for score, owner, example in scored[RERANK:]
+        ]
+        return top + rest
+
+    def _still_there(self, term: str, order: int, phrasings: int, excluded: Iterable[int]) -> float:
+        """1 if ``term`` is in a phrasing of entry ``order`` that is not excluded, else 0."""
+        if not excluded:
+            return 1.0
+        gone = sum(
+            1 for i in excluded if self._owners[i] == order and term in self._example_terms[i]
+        )
+        return 1.0 if phrasings > gone else 0.0

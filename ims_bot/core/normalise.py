@@ -3,15 +3,20 @@
 ``sanitise`` makes text safe to show and store: terminal escape sequences, control and
 formatting characters are removed and the length is capped. ``Normaliser`` turns text
 into the tokens that matching compares: Unicode NFKC, case folding, contractions
-expanded, punctuation dropped, synonyms replaced by their canonical word, and a light
-suffix-stripping stemmer so that "needles", "needling" and "needle" meet.
+expanded, punctuation dropped, misspelt words corrected to the FAQ's own words, synonyms
+replaced by their canonical word, and a light suffix-stripping stemmer so that
+"needles", "needling" and "needle" meet.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 MAX_INPUT = 500
 
@@ -73,6 +78,10 @@ _CONTRACTIONS = [
     (re.compile(r"'d\b"), " would"),
     (re.compile(r"'s\b"), ""),
 ]
+_MAYBE_CONTRACTED = re.compile(
+    r"'|nt\b|\b(?:im|ive|(?:what|it|that|there|how|who|where|when|he|she|here)s)\b"
+)
+"""A cheap test that lets most texts skip the contraction patterns."""
 _NON_WORD = re.compile(r"[\W_]+")
 _SHORTHAND = {
     "u": "you",
@@ -81,15 +90,29 @@ _SHORTHAND = {
     "pls": "please",
     "plz": "please",
     "thx": "thanks",
+    "alot": "a lot",
+    "abt": "about",
+    "wat": "what",
+    "wats": "what is",
 }
 
 
 def words(text: str) -> list[str]:
     """Case-folded words of ``text``, contractions expanded and punctuation dropped."""
+    return list(_words(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    for pattern, replacement in _CONTRACTIONS:
-        text = pattern.sub(replacement, text)
-    return [_SHORTHAND.get(word, word) for word in _NON_WORD.sub(" ", text).split()]
+    if _MAYBE_CONTRACTED.search(text):
+        for pattern, replacement in _CONTRACTIONS:
+            text = pattern.sub(replacement, text)
+    return tuple(
+        part
+        for word in _NON_WORD.sub(" ", text).split()
+        for part in _SHORTHAND.get(word, word).split()
+    )
 
 
 _KEEP_DOUBLE = "lsz"
@@ -127,24 +150,75 @@ def stem(word: str) -> str:
     return word
 
 
+MIN_CORRECTED = 4
+"""Words shorter than this are never corrected: too many short words are one slip apart."""
+
+
+def slips_allowed(word: str) -> int:
+    """How many typing slips a word of this length may carry and still be recognised."""
+    if len(word) < MIN_CORRECTED:
+        return 0
+    return 1 if len(word) < 10 else 2
+
+
 class Normaliser:
-    """Normalises text into match tokens, applying one FAQ's synonyms.
+    """Normalises text into match tokens, applying one FAQ's synonyms and vocabulary.
 
     Args:
         synonyms: pairs of a canonical word (or phrase) and its variants.
+        vocabulary: texts whose words count as correctly spelt (the FAQ's phrasings,
+            urgent phrases); a word outside them that is one typing slip (two for long
+            words) from one of their words, with the same first letter, is read as that
+            word before synonyms and stemming apply. Without a vocabulary nothing is
+            corrected.
     """
 
-    def __init__(self, synonyms: Iterable[tuple[str, Iterable[str]]] = ()) -> None:
+    def __init__(
+        self,
+        synonyms: Iterable[tuple[str, Iterable[str]]] = (),
+        vocabulary: Iterable[str] = (),
+    ) -> None:
         table: dict[tuple[str, ...], tuple[str, ...]] = {}
+        known: dict[str, None] = {}
         for canonical, variants in synonyms:
             target = tuple(words(canonical))
+            known.update(dict.fromkeys(target))
             for variant in variants:
                 key = tuple(words(variant))
+                known.update(dict.fromkeys(key))
                 if key and key != target:
                     table.setdefault(key, target)
         self._table = table
         self._longest = max((len(key) for key in table), default=0)
         self._firsts = {key[0] for key in table}
+        texts = list(vocabulary)
+        for text in texts:
+            known.update(dict.fromkeys(words(text)))
+        self.vocabulary = frozenset(known) if texts else frozenset()
+        by_letter: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            if word.isalpha() and len(word) >= MIN_CORRECTED - 1:
+                by_letter.setdefault(word[0], []).append(word)
+        self._by_letter = {letter: sorted(group) for letter, group in by_letter.items()}
+        self._corrections: dict[str, str] = {}
+
+    def correct(self, word: str) -> str:
+        """``word``, or the vocabulary word it is a typing slip of (ties: alphabetical)."""
+        if not self._by_letter or word in self.vocabulary:
+            return word
+        slips = slips_allowed(word)
+        if not slips or not word.isalpha():
+            return word
+        cached = self._corrections.get(word)
+        if cached is not None:
+            return cached
+        match = process.extractOne(
+            word, self._by_letter.get(word[0], ()), scorer=OSA.distance, score_cutoff=slips
+        )
+        corrected = word if match is None else match[0]
+        if len(self._corrections) < 100_000:
+            self._corrections[word] = corrected
+        return corrected
 
     def apply_synonyms(self, tokens: list[str]) -> list[str]:
         """Replace every synonym variant in ``tokens`` by its canonical words."""
@@ -169,5 +243,6 @@ class Normaliser:
         return result
 
     def tokens(self, text: str) -> tuple[str, ...]:
-        """The match tokens of ``text``: words, synonyms applied, stemmed."""
-        return tuple(stem(word) for word in self.apply_synonyms(words(text)))
+        """The match tokens of ``text``: words, spelling corrected, synonyms applied, stemmed."""
+        corrected = [self.correct(word) for word in words(text)]
+        return tuple(stem(word) for word in self.apply_synonyms(corrected))

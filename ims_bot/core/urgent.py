@@ -3,7 +3,8 @@
 A phrase matches when all its words (normalised the same way as questions, synonyms
 applied) occur close together in the text, in any order: "chest pain" catches "my
 chest hurts" and "pain in my chest". A word of five letters or more also matches one
-typing slip away ("breath" / "braeth"), because people in distress type in a hurry.
+typing slip away with the same first letter ("breath" / "braeth", but not "paint" /
+"faint"), because people in distress type in a hurry.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from rapidfuzz.distance import OSA
 
 from ims_bot.core.normalise import Normaliser
 
-WINDOW_SLACK = 4
+WINDOW_SLACK = 5
 """How many other words may stand between the words of one phrase."""
 
 
@@ -49,9 +50,15 @@ class UrgentScanner:
 
 
 def _same(word: str, token: str) -> bool:
+    """Whether ``token`` is ``word`` or one slip from it, keeping its first letter."""
     if word == token:
         return True
-    return len(word) >= 5 and abs(len(word) - len(token)) <= 1 and OSA.distance(word, token) <= 1
+    return (
+        len(word) >= 5
+        and token[:1] == word[:1]
+        and abs(len(word) - len(token)) <= 1
+        and OSA.distance(word, token) <= 1
+    )
 
 
 def _present(words: tuple[str, ...], tokens: tuple[str, ...]) -> bool:

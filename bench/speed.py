@@ -1,0 +1,177 @@
+"""Matching speed: per-question latency, growth with FAQ size, cold start and memory.
+
+Measures, in one run on one machine, the product's ``Engine.decide`` per question on the
+shipped FAQ and on generated FAQs of 1,000 and 10,000 entries, against a raw
+``rapidfuzz.process.extractOne`` and a difflib ``SequenceMatcher`` search over the same
+strings; ``ims-bot ask`` cold start against ``python -c "import rapidfuzz, rich, yaml"``;
+and the peak memory of building and querying each index. Usage::
+
+    python bench/speed.py
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rapidfuzz import process
+
+from ims_bot.core.engine import Engine
+from ims_bot.core.faq import Entry, Faq
+from ims_bot.core.loader import load_faq
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "data" / "faq.yaml"
+QUESTIONS = 200
+DIFFLIB_QUESTIONS = 20
+
+
+def generated_faq(size: int, seed: int = 7) -> Faq:
+    """A synthetic FAQ of ``size`` entries, each with five phrasings of 4-9 words."""
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    vocabulary = [
+        "".join(rng.choice(letters) for _ in range(rng.randint(3, 10))) for _ in range(8000)
+    ]
+    common = [
+        "what",
+        "how",
+        "can",
+        "is",
+        "does",
+        "the",
+        "a",
+        "my",
+        "i",
+        "for",
+        "with",
+        "of",
+        "to",
+        "do",
+        "it",
+    ]
+    entries = []
+    for number in range(size):
+        topic = rng.sample(vocabulary, 3)
+        phrasings = [
+            " ".join(rng.sample(common, 2) + topic[: rng.randint(1, 3)] + rng.sample(vocabulary, 3))
+            for _ in range(5)
+        ]
+        entries.append(
+            Entry(
+                id=f"entry-{number}",
+                question=phrasings[0],
+                answer="Generated.",
+                alternates=tuple(phrasings[1:]),
+            )
+        )
+    return Faq(disclaimer="Generated.", escalation="Ask a person.", entries=tuple(entries))
+
+
+def questions_for(faq: Faq, count: int, seed: int = 11) -> list[str]:
+    """Questions like users type: phrasings with a word dropped, a typo, or words added."""
+    rng = random.Random(seed)
+    phrasings = [p for entry in faq.entries for p in entry.phrasings]
+    result = []
+    for _ in range(count):
+        words = rng.choice(phrasings).split()
+        if len(words) > 2:
+            words.pop(rng.randrange(len(words)))
+        word = rng.randrange(len(words))
+        if len(words[word]) > 4:
+            chars = list(words[word])
+            position = rng.randrange(len(chars) - 1)
+            chars[position], chars[position + 1] = chars[position + 1], chars[position]
+            words[word] = "".join(chars)
+        words += rng.sample(["please", "really", "now", "tell", "me"], 2)
+        result.append(" ".join(words))
+    return result
+
+
+def per_question(function: Callable[[str], object], questions: Sequence[str]) -> float:
+    """Median seconds per question."""
+    times = []
+    for question in questions:
+        start = time.perf_counter()
+        function(question)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def difflib_best(strings: Sequence[str]) -> Callable[[str], object]:
+    """The plain difflib search: the best ``ratio`` over every string."""
+
+    def best(question: str) -> object:
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(question.lower())
+        top = (0.0, "")
+        for text in strings:
+            matcher.set_seq1(text)
+            if matcher.real_quick_ratio() > top[0] and matcher.quick_ratio() > top[0]:
+                top = max(top, (matcher.ratio(), text))
+        return top
+
+    return best
+
+
+def latency(name: str, faq: Faq) -> dict[str, float]:
+    """Median per-question times and peak memory for one FAQ."""
+    questions = questions_for(faq, QUESTIONS)
+    start = time.perf_counter()
+    engine = Engine(faq)
+    build = time.perf_counter() - start
+    ours = per_question(engine.decide, questions)
+    tracemalloc.start()
+    Engine(faq).decide(questions[0])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    strings = [p.lower() for entry in faq.entries for p in entry.phrasings]
+    raw = per_question(lambda q: process.extractOne(q, strings), questions)
+    slow = per_question(difflib_best(strings), questions[:DIFFLIB_QUESTIONS])
+    print(
+        f"| {name} | {len(faq.entries)} | {len(strings)} | {1e3 * ours:.3f} | {1 / ours:,.0f} "
+        f"| {1e3 * raw:.3f} | {ours / raw:.2f} | {1e3 * slow:.2f} | {slow / ours:.1f} "
+        f"| {build:.2f} | {peak / 2**20:.1f} |",
+        flush=True,
+    )
+    return {"ours": ours, "raw": raw, "difflib": slow}
+
+
+def cold_start(command: Sequence[str], runs: int = 7) -> float:
+    """Median wall time of running ``command`` to completion, in seconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    print(
+        "| FAQ | entries | phrasings | ims-bot ms/q | q/s | extractOne ms/q | ims-bot / extractOne "
+        "| difflib ms/q | difflib / ims-bot | build s | peak MiB |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    results = {"shipped": latency("shipped", load_faq(SHIPPED))}
+    for size in (1000, 10000):
+        results[str(size)] = latency(f"generated {size:,}", generated_faq(size))
+    growth = results["10000"]["ours"] / results["1000"]["ours"]
+    print(f"\nGrowth from 1,000 to 10,000 entries: x{growth:.1f} per question.")
+    bare = cold_start([sys.executable, "-c", "import rapidfuzz, rich, yaml"])
+    ask = cold_start([sys.executable, "-m", "ims_bot", "ask", "does ims hurt"])
+    print(
+        f"Cold start: `ims-bot ask` {1e3 * ask:.0f} ms, bare imports {1e3 * bare:.0f} ms, "
+        f"ratio {ask / bare:.2f}."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""The reply decision: answer only with a clear lead, clarify when close, else escalate."""
+
+from __future__ import annotations
+
+from ims_bot.core.decide import MAX_OPTIONS, MIN_LEAD, confident, decide
+from ims_bot.core.faq import Entry, Settings
+from ims_bot.core.index import Candidate
+
+SETTINGS = Settings(answer_at=65.0, clarify_at=30.0, margin=28.0)
+
+
+def candidates(*scores: float, kind: str = "answer") -> list[Candidate]:
+    return [
+        Candidate(
+            Entry(id=f"e{i}", question=f"Q{i}?", answer="A.", kind=kind if i == 0 else "answer"),  # type: ignore[arg-type]
+            score,
+            f"Q{i}?",
+            i,
+        )
+        for i, score in enumerate(scores)
+    ]
+
+
+def test_no_candidates_escalate() -> None:
+    decision = decide([], SETTINGS)
+    assert (decision.kind, decision.entry, decision.score) == ("escalate", None, None)
+
+
+def test_a_low_score_escalates() -> None:
+    decision = decide(candidates(25.0, 5.0), SETTINGS)
+    assert decision.kind == "escalate"
+    assert decision.score == 25.0
+
+
+def test_a_high_score_with_a_lead_is_answered() -> None:
+    decision = decide(candidates(80.0, 40.0), SETTINGS)
+    assert decision.kind == "answer"
+    assert decision.entry is not None and decision.entry.id == "e0"
+    assert decision.score == 80.0
+
+
+def test_a_handoff_entry_gives_a_handoff() -> None:
+    assert decide(candidates(90.0, 20.0, kind="handoff"), SETTINGS).kind == "handoff"
+
+
+def test_a_lower_score_needs_a_lead_that_makes_up_the_shortfall() -> None:
+    assert confident(50.0, 35.0, SETTINGS)  # 50 + 15 = 65
+    assert not confident(50.0, 36.0, SETTINGS)  # 50 + 14 = 64
+    assert confident(40.0, 15.0, SETTINGS)
+    assert not confident(36.0, 0.0, SETTINGS)  # below answer_at - margin
+
+
+def test_even_a_perfect_score_needs_the_minimum_lead() -> None:
+    assert not confident(100.0, 100.0 - MIN_LEAD / 2, SETTINGS)
+    assert confident(100.0, 100.0 - MIN_LEAD, SETTINGS)
+
+
+def test_close_candidates_are_offered_as_options() -> None:
+    decision = decide(candidates(60.0, 58.0, 55.0, 52.0, 50.0), SETTINGS)
+    assert decision.kind == "clarify"
+    assert [e.id for e in decision.options] == ["e0", "e1", "e2"]
+    assert len(decision.options) == MAX_OPTIONS
+
+
+def test_options_leave_out_far_and_low_candidates() -> None:
+    decision = decide(candidates(45.0, 40.0, 20.0), SETTINGS)
+    assert decision.kind == "clarify"
+    assert [e.id for e in decision.options] == ["e0", "e1"]
+
+
+def test_settings_from_the_faq_are_obeyed() -> None:
+    strict = Settings(answer_at=95.0, clarify_at=30.0, margin=5.0)
+    assert decide(candidates(80.0, 10.0), strict).kind == "clarify"

@@ -1,0 +1,94 @@
+"""The match index: weighting, ranking, ties, leave-one-out and explanations."""
+
+from __future__ import annotations
+
+from ims_bot.core.engine import Engine
+from ims_bot.core.faq import Faq
+from ims_bot.core.index import FUNCTION_WEIGHT, MatchIndex
+from ims_bot.core.loader import parse_faq
+
+HEAD = """\
+disclaimer: General information only.
+escalation: Please ask your physiotherapist.
+entries:
+"""
+
+
+def faq_of(body: str) -> Faq:
+    return parse_faq(HEAD + body, "faq.yaml")
+
+
+def test_the_right_entry_ranks_first(mini_engine: Engine) -> None:
+    index = mini_engine.index
+    assert index.search("does ims hurt")[0].entry.id == "is-ims-painful"
+    assert index.search("will i be sore afterwards?")[0].entry.id == "side-effects"
+    assert index.search("does IMS work for my knees")[0].entry.id == "knee-pain"
+
+
+def test_a_typo_still_finds_the_entry(mini_engine: Engine) -> None:
+    assert mini_engine.index.search("does ims hurst")[0].entry.id == "is-ims-painful"
+
+
+def test_candidates_are_sorted_scored_and_limited(mini_engine: Engine) -> None:
+    candidates = mini_engine.index.search("can ims help knee or shoulder pain", limit=3)
+    assert len(candidates) <= 3
+    scores = [c.score for c in candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= score <= 100 for score in scores)
+    assert {c.entry.id for c in candidates[:2]} == {"knee-pain", "shoulder-pain"}
+
+
+def test_an_exact_phrasing_scores_100(mini_engine: Engine) -> None:
+    best = mini_engine.index.search("Is IMS painful?")[0]
+    assert (best.entry.id, best.score, best.phrasing) == (
+        "is-ims-painful",
+        100.0,
+        "Is IMS painful?",
+    )
+
+
+def test_off_topic_questions_score_low(mini_engine: Engine) -> None:
+    candidates = mini_engine.index.search("what is the capital of peru")
+    assert not candidates or candidates[0].score < mini_engine.faq.settings.clarify_at
+
+
+def test_nothing_readable_gives_no_candidates(mini_engine: Engine) -> None:
+    assert mini_engine.index.search("?!") == []
+
+
+def test_ties_keep_file_order() -> None:
+    faq = faq_of(
+        "  - id: first\n    question: Is it safe?\n    answer: A.\n"
+        "  - id: second\n    question: Is it safe?\n    answer: B.\n"
+    )
+    first, second = MatchIndex(faq).search("is it safe")
+    assert (first.entry.id, second.entry.id) == ("first", "second")
+    assert first.score == second.score
+
+
+def test_leaving_a_phrasing_out_removes_its_evidence(mini_engine: Engine) -> None:
+    index = mini_engine.index
+    alone = index.search("explain ims to me", exclude=["explain ims to me"])
+    full = index.search("explain ims to me")
+    assert full[0].phrasing == "explain ims to me"
+    assert all(c.phrasing != "explain ims to me" for c in alone)
+    assert alone[0].score < full[0].score
+
+
+def test_read_explains_every_word(mini_engine: Engine) -> None:
+    terms = {t.word: t for t in mini_engine.index.read("does the needle hurt zebra")}
+    assert terms["pain"].term == "pain"
+    assert terms["the"].weight <= FUNCTION_WEIGHT
+    assert terms["zebra"].term is None
+    assert terms["zebra"].weight == mini_engine.index.unknown_idf
+    assert terms["needl"].weight > terms["the"].weight
+
+
+def test_distinctive_words_outweigh_shared_ones(mini_engine: Engine) -> None:
+    idf = mini_engine.index.idf
+    assert idf["knee"] > idf["ims"]
+
+
+def test_search_is_deterministic(mini_engine: Engine) -> None:
+    question = "can the needles help my sore shoulder"
+    assert mini_engine.index.search(question) == mini_engine.index.search(question)

@@ -1,0 +1,78 @@
+"""Normalisation: safe display text, words, stemming, synonyms and spelling correction."""
+
+from __future__ import annotations
+
+import pytest
+
+from ims_bot.core.normalise import MAX_INPUT, Normaliser, sanitise, stem, words
+
+
+def test_sanitise_removes_escapes_and_controls() -> None:
+    assert sanitise("hi\x1b[31m there\x00\x07") == "hi there"
+    assert sanitise("a\x1b]0;title\x07b") == "ab"
+    assert sanitise("line one\nline two\t!") == "line one line two !"
+
+
+def test_sanitise_caps_the_length() -> None:
+    assert len(sanitise("x" * 10_000)) == MAX_INPUT
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I can't go", ["i", "can", "not", "go"]),
+        ("it wont stop", ["it", "will", "not", "stop"]),
+        ("What's IMS?", ["what", "is", "ims"]),
+        ("im sad, ive tried", ["i", "am", "sad", "i", "have", "tried"]),
+        ("does it hurt alot", ["does", "it", "hurt", "a", "lot"]),
+        ("can u help", ["can", "you", "help"]),
+        ("Dry-needling_vs IMS!!", ["dry", "needling", "vs", "ims"]),
+        ("ＩＭＳ ok", ["ims", "ok"]),
+    ],
+)
+def test_words(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("forms", "root"),
+    [
+        (("needle", "needles", "needling", "needled"), "needl"),
+        (("breathe", "breathing"), "breath"),
+        (("injuries", "injury"), "injury"),
+    ],
+)
+def test_stem_makes_forms_meet(forms: tuple[str, ...], root: str) -> None:
+    assert {stem(form) for form in forms} == {root}
+
+
+def test_stem_leaves_short_words_and_numbers() -> None:
+    assert stem("is") == "is"
+    assert stem("12s") == "12s"
+
+
+def test_synonyms_replace_variants_with_the_canonical_word() -> None:
+    normaliser = Normaliser([("ims", ["intramuscular stimulation"]), ("painful", ["hurt"])])
+    assert normaliser.tokens("Does intramuscular stimulation hurt?") == ("doe", "ims", "pain")
+
+
+def test_misspelt_words_are_corrected_before_synonyms() -> None:
+    normaliser = Normaliser(
+        [("ims", ["intramuscular stimulation"]), ("painful", ["hurt"])],
+        vocabulary=["does ims hurt"],
+    )
+    assert normaliser.tokens("does ims hurst") == normaliser.tokens("does ims hurt")
+    assert normaliser.tokens("intramuscluar stimulaton") == ("ims",)
+
+
+def test_correction_keeps_the_first_letter_and_known_words() -> None:
+    normaliser = Normaliser(vocabulary=["i fainted", "paint"])
+    assert normaliser.correct("faintd") == "fainted"
+    assert normaliser.correct("paint") == "paint"
+    assert normaliser.correct("saint") == "saint"
+    assert normaliser.correct("pant") == "paint"
+
+
+def test_short_words_and_no_vocabulary_are_never_corrected() -> None:
+    assert Normaliser(vocabulary=["cat"]).correct("cut") == "cut"
+    assert Normaliser().correct("hurst") == "hurst"

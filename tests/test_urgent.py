@@ -1,0 +1,60 @@
+"""Red flags: phrases found by their words, in any order, close together, typos allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from ims_bot.core.engine import Engine
+from ims_bot.core.normalise import Normaliser
+from ims_bot.core.urgent import UrgentScanner
+
+SCANNER = UrgentScanner(
+    ["chest pain", "can not breathe", "fainted"],
+    Normaliser([("painful", ["hurt", "hurts"])], vocabulary=["chest pain", "can not breathe"]),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("I have chest pain", "chest pain"),
+        ("my chest hurts", "chest pain"),
+        ("pain in my chest since this morning", "chest pain"),
+        ("i cant braethe", "can not breathe"),
+        ("I fainted after the session", "fainted"),
+    ],
+)
+def test_red_flags_are_found(text: str, phrase: str) -> None:
+    assert SCANNER.scan(text) == phrase
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does ims hurt",
+        "i was painting the fence",
+        "my chest was fine but after a long walk in the park my knee had pain",
+        "",
+    ],
+)
+def test_ordinary_text_is_not_urgent(text: str) -> None:
+    assert SCANNER.scan(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had needles in my upper back today and now sharp pain every time i take a breath",
+        "im dizzy and everything is going black",
+        "bleeding alot where the needle went in and it wont stop",
+        "i dont want to be alive anymore",
+        "my chest feels tight after ims",
+    ],
+)
+def test_the_shipped_faq_catches_red_flags(shipped_engine: Engine, text: str) -> None:
+    assert shipped_engine.decide(text).kind == "urgent"
+
+
+def test_the_shipped_faq_does_not_read_painting_as_fainting(shipped_engine: Engine) -> None:
+    decision = shipped_engine.decide("i hurt my elbow painting the house, can ims help")
+    assert decision.kind != "urgent"
