@@ -3,29 +3,119 @@
 from __future__ import annotations
 
 import argparse
+import json
+import re
+from datetime import date
+from pathlib import Path
 
 from ims_bot.commands.common import load
+from ims_bot.core.dialogue import load_folder, unreached_entries
 from ims_bot.core.engine import Engine
-from ims_bot.core.lint import lint
+from ims_bot.core.faq import Faq
+from ims_bot.core.lint import Finding, Limits, lint
 from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus
+
+_FILE_REVIEW = re.compile(r"^reviewed\s*:", re.MULTILINE)
+
+
+def positive(text: str) -> float:
+    """A number greater than zero, for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number greater than 0")
+    return value
+
+
+def whole(text: str) -> int:
+    """A whole number greater than zero, for argparse."""
+    value = positive(text)
+    if value != int(value):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number")
+    return int(value)
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     """Options of ``check``."""
+    parser.add_argument("--json", action="store_true", help="Print the findings as JSON.")
+    parser.add_argument(
+        "--max-age-years",
+        metavar="N",
+        type=positive,
+        default=Limits.review_years,
+        help=f"Warn about reviews older than N years (default {Limits.review_years:g}).",
+    )
+    parser.add_argument(
+        "--max-answer-words",
+        metavar="N",
+        type=whole,
+        default=Limits.answer_words,
+        help=f"Warn about answers longer than N words (default {Limits.answer_words}).",
+    )
+    parser.add_argument(
+        "--dialogues",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="Warn about entries that no dialogue script in DIR reaches (repeatable).",
+    )
+
+
+def review_line(faq: Faq) -> int:
+    """The line of the file's own ``reviewed:`` key, or 0."""
+    try:
+        text = Path(faq.path).read_text(encoding="utf-8")
+    except OSError:
+        return 0
+    match = _FILE_REVIEW.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def finding_json(faq: Faq, finding: Finding) -> dict[str, object]:
+    """A finding as a JSON object."""
+    return {
+        "file": faq.path,
+        "line": finding.line,
+        "level": finding.level,
+        "code": finding.code,
+        "entry": finding.entry or None,
+        "message": finding.message,
+    }
 
 
 def run(args: argparse.Namespace, env: Environment) -> int:
-    """Load, lint, print ``file:line: level: message`` lines and a summary."""
+    """Load, lint, print ``file:line: level: message`` lines and a summary (or JSON)."""
     faq = load(args, env)
-    findings = lint(Engine(faq))
-    for finding in findings:
-        env.stdout.write(f"{faq.path}:{finding.line}: {finding.level}: {finding.message}\n")
+    limits = Limits(
+        today=date.today(),
+        review_years=args.max_age_years,
+        answer_words=args.max_answer_words,
+        review_line=review_line(faq),
+    )
+    scripts = [script for folder in args.dialogues for script in load_folder(folder)]
+    unreached = unreached_entries(faq, scripts) if args.dialogues else []
+    findings = lint(Engine(faq), limits, unreached)
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
     phrasings = sum(len(e.phrasings) for e in faq.entries)
-    env.stdout.write(
-        f"{faq.path}: {len(faq.entries)} entries, {phrasings} phrasings, "
-        f"{errors} errors, {warnings} warnings\n"
-    )
+    if args.json:
+        document = {
+            "file": faq.path,
+            "entries": len(faq.entries),
+            "phrasings": phrasings,
+            "errors": errors,
+            "warnings": warnings,
+            "findings": [finding_json(faq, f) for f in findings],
+        }
+        env.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for finding in findings:
+            env.stdout.write(f"{faq.path}:{finding.line}: {finding.level}: {finding.message}\n")
+        env.stdout.write(
+            f"{faq.path}: {len(faq.entries)} entries, {phrasings} phrasings, "
+            f"{errors} errors, {warnings} warnings\n"
+        )
     return ExitStatus.FAILED if errors else ExitStatus.OK

@@ -1,0 +1,230 @@
+"""The unanswered-question log: escalated and clarified questions, redacted, in SQLite.
+
+Each row holds the UTC time, the mode (``chat``, ``kiosk``, ...), the question with
+personal data redacted (``ims_bot.core.redact``), and the best candidate's id and score.
+Nothing else: no session or device identifier. The database runs in WAL mode with a busy
+timeout so several processes can write at once; its schema version is ``PRAGMA
+user_version``, and ``MIGRATIONS`` brings an older file up to date.
+
+Recording never stops or slows a chat: a log that cannot be opened or written prints one
+warning and is switched off for the rest of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from ims_bot.core.conversation import parse_number
+from ims_bot.core.redact import redact
+from ims_bot.core.reply import Reply
+from ims_bot.env import Environment
+from ims_bot.errors import FileError
+
+LOG_VARIABLE = "IMS_BOT_LOG"
+LOG_NAME = "unanswered.sqlite"
+RECORDED_KINDS = frozenset({"escalate", "clarify"})
+MAX_QUESTION = 500
+BUSY_TIMEOUT_MS = 2000
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        question TEXT NOT NULL,
+        candidate TEXT,
+        score REAL
+    );
+    CREATE INDEX questions_at ON questions (at);
+    """,
+)
+"""Schema steps: ``MIGRATIONS[n]`` takes a file from version ``n`` to ``n + 1``."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class LogError(FileError):
+    """The log exists but cannot be read: corrupt, or from a newer ims-bot."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One recorded question."""
+
+    at: datetime
+    mode: str
+    question: str
+    candidate: str | None
+    score: float | None
+
+
+def add_log_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--log PATH`` to a command."""
+    parser.add_argument(
+        "--log",
+        metavar="PATH",
+        default=None,
+        help=f"The unanswered-question log (also {LOG_VARIABLE}).",
+    )
+
+
+def log_path(args: argparse.Namespace, env: Environment, default_on: bool) -> Path | None:
+    """``--log``, else ``IMS_BOT_LOG``, else the state directory's log when ``default_on``."""
+    given = getattr(args, "log", None) or env.environ.get(LOG_VARIABLE)
+    if given:
+        return Path(given).expanduser()
+    return env.state_dir() / LOG_NAME if default_on else None
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open ``path`` in autocommit mode with WAL and a busy timeout, migrated to the schema.
+
+    Raises ``sqlite3.Error`` or ``OSError`` when the file cannot be used, and ``LogError``
+    when it was written by a newer version.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        migrate(connection, str(path))
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def migrate(connection: sqlite3.Connection, name: str) -> None:
+    """Bring the schema to ``SCHEMA_VERSION``, one step per transaction, safe under races."""
+    while (version := connection.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if connection.execute("PRAGMA user_version").fetchone()[0] == version:
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {version + 1}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    if version > SCHEMA_VERSION:
+        raise LogError(name, None, f"log schema {version} is newer than this ims-bot knows")
+
+
+class Logbook:
+    """Records escalated and clarified replies; a disabled logbook records nothing.
+
+    Args:
+        path: the SQLite file, or ``None`` for a disabled logbook.
+        mode: what is answering (``chat``, ``kiosk``), stored with each row.
+        stderr: where the one warning goes when the log cannot be used.
+    """
+
+    def __init__(self, path: Path | None, mode: str, stderr: TextIO) -> None:
+        self.path = path
+        self.mode = mode
+        self.stderr = stderr
+        self._connection: sqlite3.Connection | None = None
+
+    @property
+    def enabled(self) -> bool:
+        """True while recording is on."""
+        return self.path is not None
+
+    def record(self, reply: Reply) -> None:
+        """Store ``reply`` when it escalated or clarified a question; never raises.
+
+        A bare number (``0`` for "none of these") carries no question and is skipped.
+        """
+        if self.path is None or reply.kind not in RECORDED_KINDS:
+            return
+        if not reply.question.strip() or parse_number(reply.question) is not None:
+            return
+        best = reply.suggestions[0] if reply.suggestions else None
+        try:
+            row = (
+                datetime.now(UTC).strftime(TIME_FORMAT),
+                self.mode,
+                redact(reply.question)[:MAX_QUESTION],
+                best.id if best else None,
+                round(best.score, 1) if best else None,
+            )
+            if self._connection is None:
+                self._connection = connect(self.path)
+            self._connection.execute(
+                "INSERT INTO questions (at, mode, question, candidate, score) "
+                "VALUES (?, ?, ?, ?, ?)",
+                row,
+            )
+        except Exception as exc:  # whatever goes wrong, the chat must go on
+            self._give_up(exc)
+
+    def close(self) -> None:
+        """Close the database connection, if one is open."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _give_up(self, exc: Exception) -> None:
+        """Warn once and stop recording."""
+        self.stderr.write(
+            f"ims-bot: warning: cannot write the unanswered-question log {self.path}: "
+            f"{exc}; carrying on without it\n"
+        )
+        self.close()
+        self.path = None
+
+
+def open_log(args: argparse.Namespace, env: Environment, mode: str, default_on: bool) -> Logbook:
+    """The logbook the arguments and environment ask for; never raises."""
+    return Logbook(log_path(args, env, default_on), mode, env.stderr)
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """An open, migrated connection to an existing log; raises ``LogError`` if unusable."""
+    if not path.is_file():
+        raise LogError(str(path), None, "no unanswered-question log here yet")
+    try:
+        with closing(connect(path)) as connection:
+            yield connection
+    except (sqlite3.Error, OSError) as exc:
+        raise LogError(str(path), None, f"cannot read the log ({exc})") from exc
+
+
+def read_rows(path: Path, since: datetime | None = None) -> list[Row]:
+    """The rows of the log at ``path``, oldest first, from ``since`` (UTC) on."""
+    start = since.strftime(TIME_FORMAT) if since else ""
+    with reading(path) as connection:
+        found = connection.execute(
+            "SELECT at, mode, question, candidate, score FROM questions "
+            "WHERE at >= ? ORDER BY at, id",
+            (start,),
+        ).fetchall()
+    return [
+        Row(datetime.strptime(at, TIME_FORMAT).replace(tzinfo=UTC), mode, text, candidate, score)
+        for at, mode, text, candidate, score in found
+    ]
+
+
+def purge(path: Path, before: datetime) -> int:
+    """Delete the rows recorded before ``before`` (UTC); returns how many went."""
+    with reading(path) as connection:
+        cursor = connection.execute(
+            "DELETE FROM questions WHERE at < ?", (before.strftime(TIME_FORMAT),)
+        )
+        deleted = cursor.rowcount
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("VACUUM")
+    return deleted
