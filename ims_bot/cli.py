@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ims_bot import __version__
 from ims_bot.env import Environment
@@ -18,10 +18,13 @@ from ims_bot.errors import ExitStatus, FileError, ImsBotError
 
 COMMANDS = (
     ("chat", "chat", "Chat interactively (the default command)."),
+    ("kiosk", "kiosk", "Run the locked-down, self-resetting chat for a waiting-room terminal."),
     ("ask", "ask", "Answer questions once, for staff; reads standard input when none are given."),
     ("list", "browse", "List every FAQ entry with its id."),
     ("show", "browse", "Show one FAQ entry in full."),
     ("check", "check", "Validate and lint the FAQ file."),
+    ("report", "report", "Report the questions that went unanswered, for curators."),
+    ("test", "dialogues", "Run scripted dialogues and report each turn (JUnit XML, JSON)."),
 )
 
 
@@ -32,8 +35,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(ExitStatus.USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every command's options."""
+def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just those commands import their options.
+
+    Every command is listed in ``--help`` either way; importing only the command being
+    run keeps start-up cheap (``ask`` never loads the chat's or the kiosk's modules).
+    """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--faq",
@@ -54,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, module, summary in COMMANDS:
         sub = commands.add_parser(name, parents=[common], help=summary, description=summary)
         sub.set_defaults(module=module)
-        importlib.import_module(f"ims_bot.commands.{module}").add_arguments(sub, name)
+        if only is None or name in only:
+            importlib.import_module(f"ims_bot.commands.{module}").add_arguments(sub, name)
     return parser
 
 
@@ -76,16 +84,19 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     """Run ims-bot with ``argv``; returns the exit status instead of raising."""
     env = env or Environment.from_system()
     argv = list(sys.argv[1:] if argv is None else argv)
+    names = {name for name, _, _ in COMMANDS}
+    wanted = {word for word in argv if word in names} or {"chat"}
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser(wanted)
+        args = parser.parse_args(argv)
+        if args.command is None and not args.version:
+            args = parser.parse_args([*argv, "chat"])
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
         if args.version:
             env.stdout.write(version_text(args, env) + "\n")
             return ExitStatus.OK
-        if args.command is None:
-            args = build_parser().parse_args([*argv, "chat"])
         module = importlib.import_module(f"ims_bot.commands.{args.module}")
         return int(module.run(args, env))
     except ImsBotError as exc:

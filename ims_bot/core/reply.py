@@ -9,7 +9,8 @@ from ims_bot.core.decide import MAX_OPTIONS, Decision, ReplyKind
 from ims_bot.core.faq import Entry, Faq
 from ims_bot.core.index import Candidate
 
-CLARIFY_INTRO = "I am not sure which of these you mean. Did you mean:"
+CLARIFY_BODY = "I am not sure which question you mean."
+CLARIFY_INTRO = "Did you mean:"
 RELATED_INTRO = "Related questions:"
 NONE_OF_THESE = "None of these"
 
@@ -57,7 +58,7 @@ class Reply:
         """The full reply text, ending with the disclaimer."""
         parts = [self.body]
         if self.options:
-            lines = [self.options_intro]
+            lines = [self.options_intro] if self.options_intro else []
             lines += [f"  {option.number}) {option.question}" for option in self.options]
             if self.none_option:
                 lines.append(f"  0) {NONE_OF_THESE}")
@@ -123,7 +124,8 @@ def compose(decision: Decision, faq: Faq, question: str, top: int = 3) -> Reply:
     if decision.kind == "clarify" and decision.options:
         return Reply(
             kind="clarify",
-            body=CLARIFY_INTRO,
+            body=CLARIFY_BODY,
+            options_intro=CLARIFY_INTRO,
             options=numbered(decision.options),
             none_option=True,
             **common,

@@ -44,7 +44,7 @@ def safe_text(text: str, style: str = "") -> Text:
 
 def options_text(reply: Reply) -> Text:
     """The numbered options of a reply, one per line."""
-    text = safe_text(reply.options_intro + "\n", "bold")
+    text = safe_text(reply.options_intro + "\n" if reply.options_intro else "", "bold")
     for option in reply.options:
         text.append(f"  {option.number}) ", style="bold cyan")
         text.append(safe_text(option.question + "\n"))
