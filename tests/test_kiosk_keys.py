@@ -21,7 +21,8 @@ from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from ims_bot.cli import main
-from ims_bot.commands.kiosk import ErrorLogStream, seconds
+from ims_bot.commands.common import positive as seconds
+from ims_bot.commands.kiosk import ErrorLogStream
 from ims_bot.core.conversation import Conversation
 from ims_bot.core.engine import Engine
 from ims_bot.core.reply import Reply

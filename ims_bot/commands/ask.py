@@ -6,7 +6,7 @@ import argparse
 import json
 from collections.abc import Iterator
 
-from ims_bot.commands.common import load
+from ims_bot.commands.common import load, whole
 from ims_bot.core.engine import Engine
 from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
@@ -19,19 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         "question", nargs="*", help="The question; none reads one per line from standard input."
     )
     parser.add_argument(
-        "--top", type=_positive, default=3, metavar="N", help="Show the N best entries (default 3)."
+        "--top", type=whole, default=3, metavar="N", help="Show the N best entries (default 3)."
     )
     parser.add_argument("--json", action="store_true", help="Print one JSON object per question.")
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if not 1 <= value <= 50:
-        raise argparse.ArgumentTypeError("expected a number from 1 to 50")
-    return value
 
 
 def questions(args: argparse.Namespace, env: Environment) -> Iterator[str]:

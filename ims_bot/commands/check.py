@@ -8,7 +8,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from ims_bot.commands.common import load
+from ims_bot.commands.common import load, positive, whole
 from ims_bot.core.dialogue import load_folder, unreached_entries
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
@@ -17,25 +17,6 @@ from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus
 
 _FILE_REVIEW = re.compile(r"^reviewed\s*:", re.MULTILINE)
-
-
-def positive(text: str) -> float:
-    """A number greater than zero, for argparse."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number greater than 0")
-    return value
-
-
-def whole(text: str) -> int:
-    """A whole number greater than zero, for argparse."""
-    value = positive(text)
-    if value != int(value):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number")
-    return int(value)
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from ims_bot.core.faq import Faq
@@ -19,3 +20,22 @@ def faq_path(args: argparse.Namespace, env: Environment) -> Path:
 def load(args: argparse.Namespace, env: Environment) -> Faq:
     """Load the FAQ the arguments and environment point at; raises ``FaqError``."""
     return load_faq(faq_path(args, env))
+
+
+def positive(text: str) -> float:
+    """A finite number greater than zero, for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number greater than 0")
+    return value
+
+
+def whole(text: str) -> int:
+    """A whole number greater than zero, for argparse."""
+    value = positive(text)
+    if value != int(value):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number")
+    return int(value)

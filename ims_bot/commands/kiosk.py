@@ -7,7 +7,7 @@ import io
 import logging
 from dataclasses import replace
 
-from ims_bot.commands.common import load
+from ims_bot.commands.common import load, positive
 from ims_bot.core.conversation import Conversation
 from ims_bot.core.engine import Engine
 from ims_bot.env import Environment
@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     """Options of ``kiosk``."""
     parser.add_argument(
         "--idle",
-        type=seconds,
+        type=positive,
         default=DEFAULT_IDLE,
         metavar="SECONDS",
         help="Start over for the next person after this many seconds without a key press "
@@ -34,17 +34,6 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         "--plain", action="store_true", help="Plain text: no colour, no boxes (also NO_COLOR)."
     )
     add_log_argument(parser)
-
-
-def seconds(text: str) -> float:
-    """A positive number of seconds, for ``--idle``."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
-    return value
 
 
 class ErrorLogStream(io.StringIO):
