@@ -22,7 +22,12 @@ ReplyKind = Literal["answer", "clarify", "escalate", "handoff", "urgent", "small
 MAX_OPTIONS = 3
 OPTION_WINDOW = 20.0
 """Options shown in a clarify score within this many points of the best."""
-MIN_LEAD = 3.0
+MIN_LEAD = 8.0
+OFF_TOPIC = "off-topic"
+"""Entries with this tag describe questions out of scope (other meanings of "IMS"): the
+best match being one of them escalates, with the escalation text."""
+HANDOFF_WINDOW = 15.0
+"""An ordinary answer is withheld when a hand-off entry scores within this many points."""
 """The smallest lead over the runner-up that is ever answered, however high the score."""
 
 
@@ -45,7 +50,9 @@ def decide(candidates: Sequence[Candidate], settings: Settings) -> Decision:
         return Decision("escalate", score=score, candidates=candidates)
     best = candidates[0]
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    if confident(best.score, runner_up, settings):
+    if OFF_TOPIC in best.entry.tags:
+        return Decision("escalate", entry=best.entry, score=best.score, candidates=candidates)
+    if confident(best.score, runner_up, settings) and not handoff_nearby(best, candidates):
         return Decision(best.entry.kind, entry=best.entry, score=best.score, candidates=candidates)
     options = tuple(
         c.entry
@@ -53,6 +60,19 @@ def decide(candidates: Sequence[Candidate], settings: Settings) -> Decision:
         if c.score >= settings.clarify_at and best.score - c.score <= OPTION_WINDOW
     )[:MAX_OPTIONS]
     return Decision("clarify", score=best.score, options=options, candidates=candidates)
+
+
+def handoff_nearby(best: Candidate, candidates: Sequence[Candidate]) -> bool:
+    """Whether a ``handoff`` entry scores close to an ordinary best answer.
+
+    A question that reads almost as well as a personal or out-of-scope one must not get
+    an ordinary answer: the options, hand-off included, are offered instead.
+    """
+    if best.entry.kind == "handoff":
+        return False
+    return any(
+        c.entry.kind == "handoff" and best.score - c.score <= HANDOFF_WINDOW for c in candidates[1:]
+    )
 
 
 def confident(score: float, runner_up: float, settings: Settings) -> bool:

@@ -130,18 +130,27 @@ def compose(decision: Decision, faq: Faq, question: str, top: int = 3) -> Reply:
             none_option=True,
             **common,
         )
-    return escalation(faq, question, decision.score, common["suggestions"])
+    entry_id = decision.entry.id if decision.kind == "escalate" and decision.entry else None
+    return escalation(faq, question, decision.score, common["suggestions"], entry_id)
 
 
 def escalation(
-    faq: Faq, question: str, score: float | None = None, ranked: tuple[Suggestion, ...] = ()
+    faq: Faq,
+    question: str,
+    score: float | None = None,
+    ranked: tuple[Suggestion, ...] = (),
+    entry_id: str | None = None,
 ) -> Reply:
-    """The escalation reply: ask your physiotherapist."""
+    """The escalation reply: ask your physiotherapist.
+
+    ``entry_id`` names the out-of-scope entry that caused it, if one did.
+    """
     return Reply(
         kind="escalate",
         question=question,
         body=faq.escalation,
         disclaimer=faq.disclaimer,
+        id=entry_id,
         score=score,
         suggestions=ranked,
     )
