@@ -43,31 +43,41 @@ class UrgentScanner:
         """The first urgent phrase present in normalised ``tokens``, or None."""
         if not tokens:
             return None
+        by_letter: dict[str, list[tuple[int, str]]] = {}
+        for position, token in enumerate(tokens):
+            by_letter.setdefault(token[:1], []).append((position, token))
+        found: dict[str, list[int]] = {}
+
+        def where(word: str) -> list[int]:
+            if word not in found:
+                found[word] = [p for p, t in by_letter.get(word[:1], ()) if _same(word, t)]
+            return found[word]
+
         for phrase, words in self.phrases:
-            if _present(words, tokens):
-                return phrase
+            positions = []
+            for word in words:
+                places = where(word)
+                if not places:
+                    break
+                positions.append(places)
+            else:
+                if _close(positions, len(words)):
+                    return phrase
         return None
 
 
 def _same(word: str, token: str) -> bool:
-    """Whether ``token`` is ``word`` or one slip from it, keeping its first letter."""
+    """Whether ``token`` is ``word`` or one slip from it (both share the first letter)."""
     if word == token:
         return True
-    return (
-        len(word) >= 5
-        and token[:1] == word[:1]
-        and abs(len(word) - len(token)) <= 1
-        and OSA.distance(word, token) <= 1
-    )
+    return len(word) >= 5 and abs(len(word) - len(token)) <= 1 and OSA.distance(word, token) <= 1
 
 
-def _present(words: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
-    positions = [[i for i, token in enumerate(tokens) if _same(word, token)] for word in words]
-    if any(not found for found in positions):
-        return False
-    if len(words) == 1:
+def _close(positions: list[list[int]], size: int) -> bool:
+    """Whether one place of each word lies within the phrase's window."""
+    if size == 1:
         return True
-    span = len(words) + WINDOW_SLACK
+    span = size + WINDOW_SLACK
     return any(
         all(any(abs(p - start) < span for p in found) for found in positions)
         for start in positions[0]
