@@ -9,10 +9,12 @@ show the previous patient's words, so the logger writes only to
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TextIO
 
 from ims_bot.env import Environment
 
@@ -28,6 +30,11 @@ class QuietRotatingFileHandler(RotatingFileHandler):
 
     def handleError(self, record: logging.LogRecord) -> None:
         """Ignore the failure: a broken log file must never reach the screen."""
+
+    def _open(self) -> TextIO:
+        """Open the log readable by its owner only: a traceback may quote a patient."""
+        descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        return os.fdopen(descriptor, "a", encoding=self.encoding, errors=self.errors)
 
 
 def error_log_path(env: Environment) -> Path:

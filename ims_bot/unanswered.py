@@ -91,7 +91,7 @@ def connect(path: Path) -> sqlite3.Connection:
     Raises ``sqlite3.Error`` or ``OSError`` when the file cannot be used, and ``LogError``
     when it was written by a newer version.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -82,3 +82,11 @@ def test_a_log_file_that_disappears_is_silent(
         fail()
     assert not path.exists()
     assert capsys.readouterr() == ("", "")
+
+
+def test_the_error_log_is_private(tmp_path: Path) -> None:
+    env = Environment(environ={"XDG_STATE_HOME": str(tmp_path)})
+    with error_log(env) as path:
+        logging.getLogger("ims_bot").error("a patient typed something")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
