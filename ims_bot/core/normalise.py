@@ -118,6 +118,7 @@ def _words(text: str) -> tuple[str, ...]:
 _KEEP_DOUBLE = "lsz"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light stemmer: plural, -ing, -ed, -ful, -ness and a final -e are stripped.
 
