@@ -39,7 +39,7 @@ class LineList(list):
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
-    pass
+    """A key given twice in one mapping (PyYAML would silently keep the last)."""
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
