@@ -198,7 +198,7 @@ class Normaliser:
         self.vocabulary = frozenset(known) if texts else frozenset()
         by_letter: dict[str, list[str]] = {}
         for word in self.vocabulary:
-            if word.isalpha() and len(word) >= MIN_CORRECTED - 1:
+            if word.isalpha() and len(word) >= MIN_CORRECTED:
                 by_letter.setdefault(word[0], []).append(word)
         self._by_letter = {letter: sorted(group) for letter, group in by_letter.items()}
         self._corrections: dict[str, str] = {}
