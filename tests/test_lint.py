@@ -108,7 +108,7 @@ def test_stale_reviews_the_file_once_and_each_entry_its_own() -> None:
             "stale-review",
         )
     ]
-    found = findings(faq, "stale-review", review_years=1, review_line=3)
+    found = findings(faq, "stale-review", review_years=1)
     assert [(f.line, f.entry) for f in found] == [(3, ""), (faq.by_id["sleep"].line, "sleep")]
     assert "2 entries rely on it" in found[0].message
 

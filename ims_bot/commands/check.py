@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from datetime import date
-from pathlib import Path
 
 from ims_bot.commands.common import load, positive, whole
 from ims_bot.core.dialogue import load_folder, unreached_entries
@@ -15,8 +13,6 @@ from ims_bot.core.faq import Faq
 from ims_bot.core.lint import Finding, Limits, lint
 from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus
-
-_FILE_REVIEW = re.compile(r"^reviewed\s*:", re.MULTILINE)
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -45,16 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     )
 
 
-def review_line(faq: Faq) -> int:
-    """The line of the file's own ``reviewed:`` key, or 0."""
-    try:
-        text = Path(faq.path).read_text(encoding="utf-8")
-    except OSError:
-        return 0
-    match = _FILE_REVIEW.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else 0
-
-
 def finding_json(faq: Faq, finding: Finding) -> dict[str, object]:
     """A finding as a JSON object."""
     return {
@@ -74,7 +60,6 @@ def run(args: argparse.Namespace, env: Environment) -> int:
         today=date.today(),
         review_years=args.max_age_years,
         answer_words=args.max_answer_words,
-        review_line=review_line(faq),
     )
     scripts = [script for folder in args.dialogues for script in load_folder(folder)]
     unreached = unreached_entries(faq, scripts) if args.dialogues else []

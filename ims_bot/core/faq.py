@@ -16,6 +16,7 @@ class Review:
 
     by: str
     on: date
+    line: int = 0
 
 
 @dataclass(frozen=True)

@@ -55,14 +55,12 @@ class Limits:
         answer_words: the most words an answer should have on a kiosk screen.
         near_duplicate_at: the ``token_sort_ratio`` (0-100) at which two phrasings of
             different entries count as near-duplicates.
-        review_line: the file line of the FAQ's own ``reviewed``, for its finding.
     """
 
     today: date
     review_years: float = 3.0
     answer_words: int = 120
     near_duplicate_at: float = 92.0
-    review_line: int = 0
 
 
 def self_retrieval(engine: Engine) -> Iterator[Finding]:
@@ -166,7 +164,7 @@ def stale_reviews(faq: Faq, limits: Limits) -> Iterator[Finding]:
     if inherited and review and _years_between(review.on, limits.today) > limits.review_years:
         yield Finding(
             "warning",
-            limits.review_line or 1,
+            review.line or 1,
             "",
             f"the file's review ({review.on.isoformat()} by {review.by}) is older than "
             f"{limits.review_years:g} years; {len(inherited)} entries rely on it",

@@ -133,7 +133,7 @@ class _Validator:
                 raise self.fail(data.line_of("on"), "'on' must be a date like 2023-05-11") from None
         if not isinstance(on, date):
             raise self.fail(data.line_of("on"), "'on' must be a date like 2023-05-11")
-        return Review(by=by, on=on)
+        return Review(by=by, on=on, line=line)
 
     def faq(self, data: Any, content_hash: str) -> Faq:
         if data is None:
