@@ -19,12 +19,15 @@ sets apart. See docs/matching.md for the measurements behind each choice.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import mul
 
 from rapidfuzz.fuzz import ratio
+from rapidfuzz.process import extractOne
 
 from ims_bot.core.faq import Entry, Faq
 from ims_bot.core.normalise import Normaliser, stem
@@ -88,31 +91,29 @@ class MatchIndex:
     def __init__(self, faq: Faq) -> None:
         self.faq = faq
         self.normaliser = Normaliser(faq.synonyms, _vocabulary(faq))
-        self._owners: list[int] = []
         self._phrasings: list[str] = []
-        self._texts: list[str] = []
-        self._examples: list[list[int]] = []
+        self._texts: list[list[str]] = []
+        self._spans: list[tuple[int, int]] = []
         example_terms: list[frozenset[str]] = []
-        entry_counts: list[dict[str, int]] = []
-        for order, entry in enumerate(faq.entries):
-            counts: dict[str, int] = defaultdict(int)
+        entry_terms: list[set[str]] = []
+        for entry in faq.entries:
+            first = len(self._phrasings)
+            vocabulary: set[str] = set()
+            texts: list[str] = []
             for phrasing in entry.phrasings:
                 tokens = self.normaliser.tokens(phrasing)
                 terms = frozenset(tokens)
-                for term in terms:
-                    counts[term] += 1
+                vocabulary |= terms
                 example_terms.append(terms)
-                self._texts.append(" ".join(dict.fromkeys(tokens)))
-                self._owners.append(order)
+                texts.append(" ".join(dict.fromkeys(tokens)))
                 self._phrasings.append(phrasing)
-            entry_counts.append(counts)
-            self._examples.append(
-                list(range(len(self._phrasings) - len(entry.phrasings), len(self._phrasings)))
-            )
+            entry_terms.append(vocabulary)
+            self._texts.append(texts)
+            self._spans.append((first, len(self._phrasings)))
         count = len(faq.entries)
         document_frequency: dict[str, int] = defaultdict(int)
-        for counts in entry_counts:
-            for term in counts:
+        for vocabulary in entry_terms:
+            for term in vocabulary:
                 document_frequency[term] += 1
         self.unknown_idf = math.log(1 + (count + 0.5) / 0.5)
         self.idf = {
@@ -120,16 +121,23 @@ class MatchIndex:
             for term, df in document_frequency.items()
         }
         self._example_terms = example_terms
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for example, terms in enumerate(example_terms):
-            weight = sum(self.idf[term] for term in terms) or 1.0
-            for term in terms:
-                postings[term].append((example, 1.0 / weight))
-        self._postings = dict(postings)
-        entry_postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for order, counts in enumerate(entry_counts):
-            for term, phrasings in counts.items():
-                entry_postings[term].append((order, phrasings))
+        self._inverse: list[list[float]] = []
+        self._local: list[dict[str, list[int]]] = []
+        entry_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for order, (first, end) in enumerate(self._spans):
+            inverse = [
+                1.0 / (sum(self.idf[term] for term in example_terms[i]) or 1.0)
+                for i in range(first, end)
+            ]
+            self._inverse.append(inverse)
+            local: dict[str, list[int]] = defaultdict(list)
+            for i in range(first, end):
+                for term in example_terms[i]:
+                    local[term].append(i - first)
+            self._local.append(dict(local))
+            for term, examples in local.items():
+                reach = max(math.sqrt(inverse[i]) for i in examples)
+                entry_postings[term].append((order, reach))
         self._entry_postings = dict(entry_postings)
 
     @staticmethod
@@ -164,41 +172,61 @@ class MatchIndex:
     def rank(
         self, terms: list[Term], limit: int, exclude: frozenset[str] = frozenset()
     ) -> list[Candidate]:
-        """Score read ``terms`` against every entry and return the best ``limit``."""
+        """Score read ``terms`` against every entry and return the best ``limit``.
+
+        Entries are visited from the highest possible score down, and the visit stops
+        once no entry left can reach the scores already found; the result is the same
+        as scoring every entry.
+        """
         query_weight = sum(term.weight for term in terms)
         if not query_weight:
             return []
         excluded = (
-            {i for i, text in enumerate(self._phrasings) if text in exclude} if exclude else ()
+            {i for i, text in enumerate(self._phrasings) if text in exclude} if exclude else set()
         )
-        shared: dict[int, float] = defaultdict(float)
-        phrasing_share: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
-        for term in terms:
-            if term.term is None:
+        known = [(term.term, term.weight) for term in terms if term.term is not None]
+        covered = [0.0] * len(self._spans)
+        reach = [0.0] * len(self._spans)
+        for term, weight in known:
+            for order, most in self._entry_postings[term]:
+                covered[order] += weight
+                reach[order] += weight * most
+        if excluded:
+            self._uncover(known, covered, excluded)
+        root = math.sqrt(query_weight)
+        hopes = []
+        for owner, cover in enumerate(covered):
+            if not cover:
                 continue
-            for example, inverse in self._postings[term.term]:
-                shared[example] += term.weight
-                phrasing_share[example] += term.weight * inverse
-            for order, phrasings in self._entry_postings[term.term]:
-                covered[order] += term.weight * self._still_there(
-                    term.term, order, phrasings, excluded
-                )
-        best: dict[int, tuple[float, int]] = {}
-        for example, total in shared.items():
-            if example in excluded:
-                continue
-            owner = self._owners[example]
-            similarity = math.sqrt(total / query_weight * phrasing_share[example])
-            if owner not in best or similarity > best[owner][0]:
-                best[owner] = (similarity, example)
+            # The best an entry could score: no phrasing shares more than the query
+            # words found anywhere in the entry, each at its best phrasing's weight.
+            coverage = min(cover / query_weight, 1.0)
+            similarity = min(reach[owner] / root, math.sqrt(coverage))
+            ceiling = (1 - ENTRY_SHARE) * similarity + ENTRY_SHARE * math.sqrt(
+                coverage * similarity
+            )
+            hopes.append((-100.0 * ceiling, owner))
+        hopes.sort()
+        wanted = max(limit, RERANK)
+        worst: list[tuple[float, int]] = []
         scored = []
-        for owner, (similarity, example) in best.items():
+        for ceiling, owner in hopes:
+            if len(worst) == wanted and -ceiling < worst[0][0] - 0.05:
+                break
+            key, example = self._closest(owner, known, excluded)
+            if not key:
+                continue
+            similarity = math.sqrt(key / query_weight)
             coverage = covered[owner] / query_weight
             score = (1 - ENTRY_SHARE) * similarity + ENTRY_SHARE * math.sqrt(coverage * similarity)
-            scored.append((round(min(100.0, 100.0 * score), 1), owner, example))
+            rounded = round(min(100.0, 100.0 * score), 1)
+            scored.append((rounded, owner, example))
+            if len(worst) < wanted:
+                heapq.heappush(worst, (rounded, -owner))
+            else:
+                heapq.heappushpop(worst, (rounded, -owner))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        scored = self._rerank(terms, scored, excluded)
+        scored = self._rerank(terms, scored[:wanted], excluded)
         entries = self.faq.entries
         return [
             Candidate(
@@ -207,11 +235,32 @@ class MatchIndex:
             for score, owner, example in scored[:limit]
         ]
 
+    def _closest(
+        self, owner: int, known: list[tuple[str, float]], excluded: set[int]
+    ) -> tuple[float, int]:
+        """The largest shared² / weight over entry ``owner``'s phrasings, and its phrasing.
+
+        An example's similarity is sqrt(shared / query weight * shared / its own weight),
+        so the largest shared² / weight is the entry's most similar phrasing.
+        """
+        first, end = self._spans[owner]
+        shared = [0.0] * (end - first)
+        local = self._local[owner]
+        for term, weight in known:
+            for i in local.get(term, ()):
+                shared[i] += weight
+        for i in excluded:
+            if first <= i < end:
+                shared[i - first] = 0.0
+        keys = list(map(mul, map(mul, shared, shared), self._inverse[owner]))
+        key = max(keys, default=0.0)
+        return key, first + keys.index(key) if key else first
+
     def _rerank(
         self,
         terms: list[Term],
         scored: list[tuple[float, int, int]],
-        excluded: Iterable[int],
+        excluded: set[int],
     ) -> list[tuple[float, int, int]]:
         """The ``RERANK`` best entries rescored by character similarity, best first.
 
@@ -221,10 +270,12 @@ class MatchIndex:
         query = " ".join(term.word for term in terms)
         top = []
         for score, owner, example in scored[:RERANK]:
-            chars = max(
-                (ratio(query, self._texts[i]) for i in self._examples[owner] if i not in excluded),
-                default=0.0,
-            )
+            texts = self._texts[owner]
+            if excluded:
+                first = self._spans[owner][0]
+                texts = [text for i, text in enumerate(texts, first) if i not in excluded]
+            best = extractOne(query, texts, scorer=ratio)
+            chars = best[1] if best else 0.0
             factor = 1 - CHAR_SHARE + CHAR_SHARE * chars / 100
             top.append((round(score * factor, 1), owner, example))
         top.sort(key=lambda item: (-item[0], item[1]))
@@ -234,11 +285,14 @@ class MatchIndex:
         ]
         return top + rest
 
-    def _still_there(self, term: str, order: int, phrasings: int, excluded: Iterable[int]) -> float:
-        """1 if ``term`` is in a phrasing of entry ``order`` that is not excluded, else 0."""
-        if not excluded:
-            return 1.0
-        gone = sum(
-            1 for i in excluded if self._owners[i] == order and term in self._example_terms[i]
-        )
-        return 1.0 if phrasings > gone else 0.0
+    def _uncover(
+        self, known: list[tuple[str, float]], covered: list[float], excluded: set[int]
+    ) -> None:
+        """Take back the coverage of terms that only ``excluded`` phrasings gave an entry."""
+        for term, weight in known:
+            for order, _ in self._entry_postings[term]:
+                first, end = self._spans[order]
+                if all(
+                    i in excluded or term not in self._example_terms[i] for i in range(first, end)
+                ):
+                    covered[order] -= weight

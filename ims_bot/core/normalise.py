@@ -47,6 +47,8 @@ def strip_controls(text: str, keep: str = "") -> str:
 
     Whitespace controls become a space, except those listed in ``keep``.
     """
+    if text.isascii() and text.isprintable():
+        return text
     kept = []
     for char in _ESCAPES.sub("", text):
         category = unicodedata.category(char)

@@ -9,7 +9,9 @@ typing slip away with the same first letter ("breath" / "braeth", but not "paint
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -17,6 +19,8 @@ from ims_bot.core.normalise import Normaliser
 
 WINDOW_SLACK = 5
 """How many other words may stand between the words of one phrase."""
+READINGS_CACHE = 4096
+"""How many distinct words keep their reading, so a common word is compared only once."""
 
 
 class UrgentScanner:
@@ -30,10 +34,19 @@ class UrgentScanner:
     def __init__(self, phrases: Iterable[str], normaliser: Normaliser) -> None:
         self.normaliser = normaliser
         self.phrases: list[tuple[str, tuple[str, ...]]] = []
+        containing: dict[str, list[int]] = defaultdict(list)
         for phrase in phrases:
             tokens = tuple(dict.fromkeys(normaliser.tokens(phrase)))
             if tokens:
+                for word in tokens:
+                    containing[word].append(len(self.phrases))
                 self.phrases.append((phrase, tokens))
+        self._containing = dict(containing)
+        self._readings = lru_cache(maxsize=READINGS_CACHE)(self._read)
+
+    def _read(self, token: str) -> tuple[str, ...]:
+        """The phrase words that ``token`` stands for."""
+        return tuple(word for word in self._containing if _same(word, token))
 
     def scan(self, text: str) -> str | None:
         """The first urgent phrase present in ``text``, or None."""
@@ -41,28 +54,17 @@ class UrgentScanner:
 
     def scan_tokens(self, tokens: tuple[str, ...]) -> str | None:
         """The first urgent phrase present in normalised ``tokens``, or None."""
-        if not tokens:
-            return None
-        by_letter: dict[str, list[tuple[int, str]]] = {}
+        places: dict[str, list[int]] = defaultdict(list)
         for position, token in enumerate(tokens):
-            by_letter.setdefault(token[:1], []).append((position, token))
-        found: dict[str, list[int]] = {}
-
-        def where(word: str) -> list[int]:
-            if word not in found:
-                found[word] = [p for p, t in by_letter.get(word[:1], ()) if _same(word, t)]
-            return found[word]
-
-        for phrase, words in self.phrases:
-            positions = []
-            for word in words:
-                places = where(word)
-                if not places:
-                    break
-                positions.append(places)
-            else:
-                if _close(positions, len(words)):
-                    return phrase
+            for word in self._readings(token):
+                places[word].append(position)
+        candidates = sorted({i for word in places for i in self._containing[word]})
+        for i in candidates:
+            phrase, words = self.phrases[i]
+            if all(word in places for word in words) and _close(
+                [places[word] for word in words], len(words)
+            ):
+                return phrase
         return None
 
 
@@ -70,7 +72,12 @@ def _same(word: str, token: str) -> bool:
     """Whether ``token`` is ``word`` or one slip from it (both share the first letter)."""
     if word == token:
         return True
-    return len(word) >= 5 and abs(len(word) - len(token)) <= 1 and OSA.distance(word, token) <= 1
+    return (
+        word[:1] == token[:1]
+        and len(word) >= 5
+        and abs(len(word) - len(token)) <= 1
+        and OSA.distance(word, token) <= 1
+    )
 
 
 def _close(positions: list[list[int]], size: int) -> bool:
