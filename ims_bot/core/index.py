@@ -45,8 +45,14 @@ _FUNCTION_TEXT = """
     yes yet you your yours yourself actually anyway basically hi hello hey ok okay um uh
     since still just maybe though tell told wondering question
 """
-FUNCTION_WORDS = frozenset(stem(word) for word in _FUNCTION_TEXT.split())
-"""Common English words: they weigh little even when the FAQ never uses them."""
+_FRAME_TEXT = """
+    help helps helped work works effective effectiveness treat treats treated used use
+    using good fix cure useful worth
+"""
+FUNCTION_WORDS = frozenset(stem(word) for word in (_FUNCTION_TEXT + _FRAME_TEXT).split())
+"""Common English words, and the verbs that frame a question ("does it help", "is it
+effective for") rather than name its topic: they weigh little even when few entries or
+none use them."""
 FUNCTION_WEIGHT = 0.8
 """The most a function word weighs; distinctive words weigh from about 0.7 to 5."""
 ENTRY_SHARE = 0.35
