@@ -68,10 +68,10 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
 
 def version_text(args: argparse.Namespace, env: Environment) -> str:
     """The package version, plus the FAQ's content hash and review date when it loads."""
-    from ims_bot.commands.common import load
+    from ims_bot.commands.common import engine
 
     try:
-        faq = load(args, env)
+        faq = engine(args, env).faq
     except FileError as exc:
         return f"ims-bot {__version__}\nFAQ: cannot be loaded ({exc})"
     reviewed = (

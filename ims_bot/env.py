@@ -54,3 +54,10 @@ class Environment:
             Path(self.environ.get("HOME") or Path.home()) / ".local" / "state"
         )
         return Path(base) / "ims-bot"
+
+    def cache_dir(self) -> Path:
+        """Where ims-bot keeps prepared engines: ``$XDG_CACHE_HOME/ims-bot``."""
+        base = self.environ.get("XDG_CACHE_HOME") or str(
+            Path(self.environ.get("HOME") or Path.home()) / ".cache"
+        )
+        return Path(base) / "ims-bot"

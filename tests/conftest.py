@@ -18,11 +18,12 @@ SHIPPED_FAQ = Path(__file__).resolve().parents[1] / "data" / "faq.yaml"
 def isolated_state(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Point the state directory and home at a temporary folder; clear overrides."""
+    """Point the state and cache directories and home at a temporary folder; clear overrides."""
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(state / "cache"))
     monkeypatch.setenv("HOME", str(state / "home"))
-    for name in ("IMS_BOT_FAQ", "IMS_BOT_LOG", "IMS_BOT_KIOSK_EXIT", "NO_COLOR"):
+    for name in ("IMS_BOT_FAQ", "IMS_BOT_LOG", "IMS_BOT_KIOSK_EXIT", "IMS_BOT_CACHE", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     return state
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ims_bot.core.loader import default_path, load_faq, parse_faq
+from ims_bot.commands.common import default_path
+from ims_bot.core.loader import load_faq, parse_faq
 from ims_bot.errors import FaqError
 
 GOOD_TOP = """\

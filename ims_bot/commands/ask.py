@@ -6,8 +6,7 @@ import argparse
 import json
 from collections.abc import Iterator
 
-from ims_bot.commands.common import load, whole
-from ims_bot.core.engine import Engine
+from ims_bot.commands.common import engine, whole
 from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus
@@ -36,9 +35,9 @@ def questions(args: argparse.Namespace, env: Environment) -> Iterator[str]:
 
 def run(args: argparse.Namespace, env: Environment) -> int:
     """Answer each question; exit 0 whatever the replies are."""
-    engine = Engine(load(args, env))
+    prepared = engine(args, env)
     for question in questions(args, env):
-        reply = engine.reply(question, top=args.top)
+        reply = prepared.reply(question, top=args.top)
         if args.json:
             env.stdout.write(json.dumps(reply.to_json()) + "\n")
         else:

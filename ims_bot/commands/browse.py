@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ims_bot.commands.common import load
+from ims_bot.commands.common import engine
 from ims_bot.core.faq import Entry, Faq
 from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus
@@ -36,7 +36,7 @@ def entry_json(entry: Entry, faq: Faq) -> dict[str, object]:
 
 def run(args: argparse.Namespace, env: Environment) -> int:
     """List all entries, or show one."""
-    faq = load(args, env)
+    faq = engine(args, env).faq
     if args.command == "show":
         entry = faq.by_id.get(args.id)
         if entry is None:

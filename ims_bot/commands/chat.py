@@ -8,9 +8,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ims_bot.commands.common import load
+from ims_bot.commands.common import engine
 from ims_bot.core.conversation import Conversation
-from ims_bot.core.engine import Engine
 from ims_bot.core.recording import record
 from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
@@ -70,8 +69,9 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     from ims_bot.ui.render import make_console
     from ims_bot.ui.render import show as render
 
-    faq = load(args, env)
-    conversation = Conversation(Engine(faq))
+    prepared = engine(args, env)
+    faq = prepared.faq
+    conversation = Conversation(prepared)
     plain = args.plain or env.no_color
     console = make_console(env, plain)
     logbook = open_log(args, env, mode="chat", default_on=True)

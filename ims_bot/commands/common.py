@@ -4,11 +4,31 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ims_bot.core.faq import Faq
-from ims_bot.core.loader import default_path, load_faq
 from ims_bot.env import Environment
+
+if TYPE_CHECKING:
+    from ims_bot.core.engine import Engine
+    from ims_bot.core.faq import Faq
+
+
+def default_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The FAQ to use: ``IMS_BOT_FAQ``, else the packaged file, else the checkout's."""
+    environ = os.environ if environ is None else environ
+    if environ.get("IMS_BOT_FAQ"):
+        return Path(environ["IMS_BOT_FAQ"])
+    try:
+        packaged = Path(str(resources.files("ims_bot.data").joinpath("faq.yaml")))
+    except ModuleNotFoundError:
+        packaged = None
+    if packaged is not None and packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "faq.yaml"
 
 
 def faq_path(args: argparse.Namespace, env: Environment) -> Path:
@@ -19,7 +39,16 @@ def faq_path(args: argparse.Namespace, env: Environment) -> Path:
 
 def load(args: argparse.Namespace, env: Environment) -> Faq:
     """Load the FAQ the arguments and environment point at; raises ``FaqError``."""
+    from ims_bot.core.loader import load_faq
+
     return load_faq(faq_path(args, env))
+
+
+def engine(args: argparse.Namespace, env: Environment) -> Engine:
+    """The prepared engine for that FAQ, from the cache when it is there (see ``cache``)."""
+    from ims_bot.cache import prepared_engine
+
+    return prepared_engine(faq_path(args, env), env)
 
 
 def positive(text: str) -> float:

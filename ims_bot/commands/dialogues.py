@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ims_bot.cache import prepared_engine
 from ims_bot.commands.common import faq_path
 from ims_bot.core import dialogue
 from ims_bot.core.dialogue import Dialogue, TurnResult, load_dialogue, script_paths
 from ims_bot.core.engine import Engine
-from ims_bot.core.loader import load_faq
 from ims_bot.core.normalise import strip_controls
 from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus, ScriptError
@@ -47,21 +47,22 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 class _Engines:
     """One engine per FAQ file, built on first use."""
 
-    def __init__(self, default: Path) -> None:
+    def __init__(self, default: Path, env: Environment) -> None:
         self.default = default
+        self.env = env
         self.engines: dict[Path, Engine] = {}
 
     def for_script(self, script: Dialogue) -> Engine:
         path = (script.faq or self.default).resolve()
         if path not in self.engines:
-            self.engines[path] = Engine(load_faq(path))
+            self.engines[path] = prepared_engine(path, self.env)
         return self.engines[path]
 
 
 def run(args: argparse.Namespace, env: Environment) -> int:
     """Load every script (exit 2 if one cannot be), run them, exit 1 if any turn failed."""
     scripts = [load_dialogue(path) for path in script_paths(Path(p) for p in args.scripts)]
-    engines = _Engines(faq_path(args, env))
+    engines = _Engines(faq_path(args, env), env)
     suites = ET.Element("testsuites", name="ims-bot test")
     console = None if args.json else _console(env)
     totals = {"dialogues": 0, "turns": 0, "failed": 0}

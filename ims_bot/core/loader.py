@@ -8,10 +8,7 @@ types, duplicate ids and ``related`` ids that do not exist.
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Mapping
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,20 +33,6 @@ ENTRY_KEYS = {
 ENTRY_REQUIRED = ("id", "question", "answer")
 KINDS = ("answer", "handoff")
 SETTING_KEYS = ("answer_at", "clarify_at", "margin")
-
-
-def default_path(environ: Mapping[str, str] | None = None) -> Path:
-    """The FAQ to use: ``IMS_BOT_FAQ``, else the packaged file, else the checkout's."""
-    environ = os.environ if environ is None else environ
-    if environ.get("IMS_BOT_FAQ"):
-        return Path(environ["IMS_BOT_FAQ"])
-    try:
-        packaged = Path(str(resources.files("ims_bot.data").joinpath("faq.yaml")))
-    except ModuleNotFoundError:
-        packaged = None
-    if packaged is not None and packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "data" / "faq.yaml"
 
 
 def load_faq(path: Path | str) -> Faq:

@@ -44,6 +44,15 @@ class UrgentScanner:
         self._containing = dict(containing)
         self._readings = lru_cache(maxsize=READINGS_CACHE)(self._read)
 
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        del state["_readings"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._readings = lru_cache(maxsize=READINGS_CACHE)(self._read)
+
     def _read(self, token: str) -> tuple[str, ...]:
         """The phrase words that ``token`` stands for."""
         return tuple(word for word in self._containing if _same(word, token))
