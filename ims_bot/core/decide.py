@@ -23,12 +23,12 @@ MAX_OPTIONS = 3
 OPTION_WINDOW = 20.0
 """Options shown in a clarify score within this many points of the best."""
 MIN_LEAD = 8.0
+"""The smallest lead over the runner-up that is ever answered, however high the score."""
 OFF_TOPIC = "off-topic"
 """Entries with this tag describe questions out of scope (other meanings of "IMS"): the
 best match being one of them escalates, with the escalation text."""
 HANDOFF_WINDOW = 15.0
 """An ordinary answer is withheld when a hand-off entry scores within this many points."""
-"""The smallest lead over the runner-up that is ever answered, however high the score."""
 
 
 @dataclass(frozen=True)
