@@ -15,7 +15,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 
 from ims_bot import __version__
@@ -72,6 +71,8 @@ def _read(stored: Path) -> Engine | None:
 
 def _write(stored: Path, engine: Engine) -> None:
     """Store ``engine`` atomically and trim the cache; any failure leaves no trace."""
+    import tempfile
+
     try:
         stored.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=stored.parent, prefix=".tmp-")

@@ -6,7 +6,6 @@ import argparse
 import math
 import os
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,13 +21,9 @@ def default_path(environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
     if environ.get("IMS_BOT_FAQ"):
         return Path(environ["IMS_BOT_FAQ"])
-    try:
-        packaged = Path(str(resources.files("ims_bot.data").joinpath("faq.yaml")))
-    except ModuleNotFoundError:
-        packaged = None
-    if packaged is not None and packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "data" / "faq.yaml"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "data" / "faq.yaml"
+    return packaged if packaged.is_file() else package.parent / "data" / "faq.yaml"
 
 
 def faq_path(args: argparse.Namespace, env: Environment) -> Path:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 from ims_bot.core.decide import MAX_OPTIONS, Decision, decide
 from ims_bot.core.faq import Faq
 from ims_bot.core.index import MatchIndex
 from ims_bot.core.normalise import sanitise
 from ims_bot.core.reply import Reply, compose, escalation
 from ims_bot.core.urgent import UrgentScanner
-
-log = logging.getLogger("ims_bot")
 
 
 class Engine:
@@ -41,5 +37,7 @@ class Engine:
         try:
             return compose(self.decide(question, top), self.faq, question, top)
         except Exception:
-            log.exception("internal error while answering")
+            import logging
+
+            logging.getLogger("ims_bot").exception("internal error while answering")
             return escalation(self.faq, question)
