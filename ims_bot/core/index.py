@@ -200,17 +200,16 @@ class MatchIndex:
         if excluded:
             self._uncover(known, covered, excluded)
         root = math.sqrt(query_weight)
+        sqrt, share = math.sqrt, ENTRY_SHARE
         hopes = []
         for owner, cover in enumerate(covered):
             if not cover:
                 continue
             # The best an entry could score: no phrasing shares more than the query
             # words found anywhere in the entry, each at its best phrasing's weight.
-            coverage = min(cover / query_weight, 1.0)
-            similarity = min(reach[owner] / root, math.sqrt(coverage))
-            ceiling = (1 - ENTRY_SHARE) * similarity + ENTRY_SHARE * math.sqrt(
-                coverage * similarity
-            )
+            coverage = cover / query_weight
+            similarity = min(reach[owner] / root, sqrt(coverage))
+            ceiling = (1 - share) * similarity + share * sqrt(coverage * similarity)
             hopes.append((-100.0 * ceiling, owner))
         hopes.sort()
         wanted = max(limit, RERANK)
