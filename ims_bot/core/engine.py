@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ims_bot.core.decide import MAX_OPTIONS, Decision, decide
 from ims_bot.core.faq import Faq
 from ims_bot.core.index import MatchIndex
 from ims_bot.core.normalise import sanitise
 from ims_bot.core.reply import Reply, compose, escalation
 from ims_bot.core.urgent import UrgentScanner
+
+RECENT = 1024
+"""How many recent decisions are kept, so a question asked again (the common ones at a
+kiosk, the same turn in several dialogues) is not scored again."""
 
 
 class Engine:
@@ -21,14 +27,25 @@ class Engine:
         self.faq = faq
         self.index = MatchIndex(faq)
         self.urgent = UrgentScanner(faq.urgent.phrases, self.index.normaliser)
+        self._recent = lru_cache(maxsize=RECENT)(self._decide)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        del state["_recent"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._recent = lru_cache(maxsize=RECENT)(self._decide)
 
     def decide(self, question: str, limit: int = MAX_OPTIONS + 1) -> Decision:
         """The decision for a sanitised ``question``: urgent first, then matching."""
-        tokens = self.index.normaliser.tokens(question)
+        return self._recent(self.index.normaliser.tokens(question), max(limit, MAX_OPTIONS + 1))
+
+    def _decide(self, tokens: tuple[str, ...], limit: int) -> Decision:
         if self.urgent.scan_tokens(tokens):
             return Decision("urgent")
-        terms = self.index.read_tokens(tokens)
-        candidates = self.index.rank(terms, max(limit, MAX_OPTIONS + 1))
+        candidates = self.index.rank(self.index.read_tokens(tokens), limit)
         return decide(candidates, self.faq.settings)
 
     def reply(self, text: str, top: int = 3) -> Reply:
