@@ -61,11 +61,6 @@ CHAR_SHARE = 0.6
 """How much of a reranked score depends on character-level similarity."""
 RERANK = 6
 """How many of the best entries are reranked by character-level similarity."""
-UNKNOWN_SHARE = 0.8
-"""A word the FAQ never uses weighs this share of the inverse entry frequency of a word in
-no entry: still a little above the rarest FAQ word, enough to pull an off-topic question
-down, not so much that a patient's backstory ("gardening", "grandkids") sinks a question
-the FAQ does answer."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +121,7 @@ class MatchIndex:
         for vocabulary in entry_terms:
             for term in vocabulary:
                 document_frequency[term] += 1
-        self.unknown_idf = UNKNOWN_SHARE * math.log(1 + (count + 0.5) / 0.5)
+        self.unknown_idf = math.log(1 + (count + 0.5) / 0.5)
         self.idf = {
             term: self._weight(term, math.log(1 + (count - df + 0.5) / (df + 0.5)))
             for term, df in document_frequency.items()
