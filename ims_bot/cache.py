@@ -2,10 +2,11 @@
 
 Reading the FAQ and preparing its index takes longer than starting Python, and ``ask``
 runs once per question. The prepared engine is stored under ``$XDG_CACHE_HOME/ims-bot/``
-(``~/.cache/ims-bot/``), named by a hash of the package version and the FAQ file's path
-(as given, since the engine reports it, and resolved) and bytes: any edit to the file,
-or an upgrade, makes a new one. The folder is the user's own (0700, files 0600), because
-a stored engine is read back with ``pickle``.
+(``~/.cache/ims-bot/``), named by a hash of the package version, the size and
+modification time of each core module, and the FAQ file's path (as given, since the
+engine reports it, and resolved) and bytes: any edit to the file or the code, or an
+upgrade, makes a new one. The folder is the user's own (0700, files 0600), because a
+stored engine is read back with ``pickle``.
 A cache file that cannot be read or written is ignored and the engine prepared afresh;
 ``IMS_BOT_CACHE=off`` turns the cache off. ``check`` and the kiosk never use it.
 """
@@ -52,10 +53,20 @@ def prepared_engine(path: Path, env: Environment) -> Engine:
 
 def _key(path: Path, data: bytes) -> str:
     digest = hashlib.sha256()
-    for part in (__version__, sys.version, str(path), str(path.resolve())):
+    for part in (__version__, sys.version, _code(), str(path), str(path.resolve())):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     digest.update(data)
     return digest.hexdigest()[:32]
+
+
+def _code() -> str:
+    """The size and modification time of each core module, which decide what an engine holds."""
+    core = Path(__file__).resolve().parent / "core"
+    stamps = []
+    for module in sorted(core.glob("*.py")):
+        found = module.stat()
+        stamps.append(f"{module.name}:{found.st_size}:{found.st_mtime_ns}")
+    return " ".join(stamps)
 
 
 def _read(stored: Path) -> Engine | None:

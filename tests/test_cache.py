@@ -90,3 +90,12 @@ def test_only_the_newest_engines_are_kept(
         faq_file.write_text(text + f"\n# edit {n}\n", encoding="utf-8")
         prepared_engine(faq_file, _env(tmp_path))
     assert len(_stored(tmp_path)) == 2
+
+
+def test_a_change_to_the_code_prepares_the_engine_again(
+    tmp_path: Path, faq_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepared_engine(faq_file, _env(tmp_path))
+    monkeypatch.setattr(cache, "_code", lambda: "index.py:1:2")
+    prepared_engine(faq_file, _env(tmp_path))
+    assert len(_stored(tmp_path)) == 2
