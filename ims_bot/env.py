@@ -50,14 +50,13 @@ class Environment:
 
     def state_dir(self) -> Path:
         """Where ims-bot keeps its logs: ``$XDG_STATE_HOME/ims-bot``."""
-        base = self.environ.get("XDG_STATE_HOME") or str(
-            Path(self.environ.get("HOME") or Path.home()) / ".local" / "state"
-        )
-        return Path(base) / "ims-bot"
+        return self._xdg("XDG_STATE_HOME", ".local/state")
 
     def cache_dir(self) -> Path:
         """Where ims-bot keeps prepared engines: ``$XDG_CACHE_HOME/ims-bot``."""
-        base = self.environ.get("XDG_CACHE_HOME") or str(
-            Path(self.environ.get("HOME") or Path.home()) / ".cache"
-        )
+        return self._xdg("XDG_CACHE_HOME", ".cache")
+
+    def _xdg(self, variable: str, default: str) -> Path:
+        """``$variable/ims-bot``, else ``~/default/ims-bot`` (XDG base directories)."""
+        base = self.environ.get(variable) or Path(self.environ.get("HOME") or Path.home()) / default
         return Path(base) / "ims-bot"

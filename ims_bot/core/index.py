@@ -82,6 +82,11 @@ class Term:
     weight: float
 
 
+def _blend(similarity: float, coverage: float) -> float:
+    """An entry's score, 0 to 1, from its best phrasing's similarity and its coverage."""
+    return (1 - ENTRY_SHARE) * similarity + ENTRY_SHARE * math.sqrt(coverage * similarity)
+
+
 def _vocabulary(faq: Faq) -> list[str]:
     texts = [phrasing for entry in faq.entries for phrasing in entry.phrasings]
     return [*texts, *faq.urgent.phrases]
@@ -200,7 +205,6 @@ class MatchIndex:
         if excluded:
             self._uncover(known, covered, excluded)
         root = math.sqrt(query_weight)
-        sqrt, share = math.sqrt, ENTRY_SHARE
         hopes = []
         for owner, cover in enumerate(covered):
             if not cover:
@@ -208,9 +212,8 @@ class MatchIndex:
             # The best an entry could score: no phrasing shares more than the query
             # words found anywhere in the entry, each at its best phrasing's weight.
             coverage = cover / query_weight
-            similarity = min(reach[owner] / root, sqrt(coverage))
-            ceiling = (1 - share) * similarity + share * sqrt(coverage * similarity)
-            hopes.append((-100.0 * ceiling, owner))
+            similarity = min(reach[owner] / root, math.sqrt(coverage))
+            hopes.append((-100.0 * _blend(similarity, coverage), owner))
         hopes.sort()
         wanted = max(limit, RERANK)
         worst: list[tuple[float, int]] = []
@@ -221,9 +224,7 @@ class MatchIndex:
             key, example = self._closest(owner, known, excluded)
             if not key:
                 continue
-            similarity = math.sqrt(key / query_weight)
-            coverage = covered[owner] / query_weight
-            score = (1 - ENTRY_SHARE) * similarity + ENTRY_SHARE * math.sqrt(coverage * similarity)
+            score = _blend(math.sqrt(key / query_weight), covered[owner] / query_weight)
             rounded = round(min(100.0, 100.0 * score), 1)
             scored.append((rounded, owner, example))
             if len(worst) < wanted:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -20,7 +19,8 @@ from ims_bot.core.normalise import Normaliser
 WINDOW_SLACK = 5
 """How many other words may stand between the words of one phrase."""
 READINGS_CACHE = 4096
-"""How many distinct words keep their reading, so a common word is compared only once."""
+"""How many distinct words have their reading remembered (the first seen), so a common word
+is compared with the phrase words only once."""
 
 
 class UrgentScanner:
@@ -42,20 +42,16 @@ class UrgentScanner:
                     containing[word].append(len(self.phrases))
                 self.phrases.append((phrase, tokens))
         self._containing = dict(containing)
-        self._readings = lru_cache(maxsize=READINGS_CACHE)(self._read)
-
-    def __getstate__(self) -> dict[str, object]:
-        state = self.__dict__.copy()
-        del state["_readings"]
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self._readings = lru_cache(maxsize=READINGS_CACHE)(self._read)
+        self._readings: dict[str, tuple[str, ...]] = {}
 
     def _read(self, token: str) -> tuple[str, ...]:
-        """The phrase words that ``token`` stands for."""
-        return tuple(word for word in self._containing if _same(word, token))
+        """The phrase words that ``token`` stands for, remembered for the first words seen."""
+        found = self._readings.get(token)
+        if found is None:
+            found = tuple(word for word in self._containing if _same(word, token))
+            if len(self._readings) < READINGS_CACHE:
+                self._readings[token] = found
+        return found
 
     def scan(self, text: str) -> str | None:
         """The first urgent phrase present in ``text``, or None."""
@@ -65,7 +61,7 @@ class UrgentScanner:
         """The first urgent phrase present in normalised ``tokens``, or None."""
         places: dict[str, list[int]] = defaultdict(list)
         for position, token in enumerate(tokens):
-            for word in self._readings(token):
+            for word in self._read(token):
                 places[word].append(position)
         candidates = sorted({i for word in places for i in self._containing[word]})
         for i in candidates:
