@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
-from ims_bot.core.index import FUNCTION_WEIGHT, MatchIndex
+from ims_bot.core.index import FUNCTION_WEIGHT, MatchIndex, Term
 from ims_bot.core.loader import parse_faq
 
 HEAD = """\
@@ -92,3 +92,29 @@ def test_distinctive_words_outweigh_shared_ones(mini_engine: Engine) -> None:
 def test_search_is_deterministic(mini_engine: Engine) -> None:
     question = "can the needles help my sore shoulder"
     assert mini_engine.index.search(question) == mini_engine.index.search(question)
+
+
+def test_everyday_words_weigh_little_and_are_not_read_as_faq_words() -> None:
+    faq = faq_of(
+        "  - id: calls\n    question: Does IMS affect wifi calling?\n    answer: A.\n"
+        "  - id: stiffness\n    question: Can IMS loosen a stiff neck?\n    answer: B.\n"
+    )
+    terms = MatchIndex(faq).read("my wife asked about the stuff")
+    assert Term("wife", None, FUNCTION_WEIGHT) in terms
+    assert Term("stuff", None, FUNCTION_WEIGHT) in terms
+    assert MatchIndex(faq).search("my wife asked about the stuff") == []
+
+
+def test_an_entry_several_phrasings_fit_outranks_one_incidental_phrasing() -> None:
+    body = (
+        "  - id: {id}\n    question: Will my knee pain ease?\n"
+        "    alternates: [{second}]\n    answer: A.\n"
+    )
+    corroborated = faq_of(body.format(id="knee", second="does knee pain get better"))
+    incidental = faq_of(body.format(id="knee", second="can I swim afterwards"))
+    question = "will the knee pain get better"
+    assert MatchIndex(corroborated).search(question)[0].score > (
+        MatchIndex(incidental).search(question)[0].score
+    )
+    lone = faq_of("  - id: knee\n    question: Will my knee pain ease?\n    answer: A.\n")
+    assert MatchIndex(lone).search("will my knee pain ease")[0].score == 100.0

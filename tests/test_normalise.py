@@ -76,3 +76,9 @@ def test_correction_keeps_the_first_letter_and_known_words() -> None:
 def test_short_words_and_no_vocabulary_are_never_corrected() -> None:
     assert Normaliser(vocabulary=["cat"]).correct("cut") == "cut"
     assert Normaliser().correct("hurst") == "hurst"
+
+
+def test_everyday_words_given_as_spelt_are_never_corrected() -> None:
+    normaliser = Normaliser(vocabulary=["can ims loosen a stiff neck"], spelt=["stuff"])
+    assert normaliser.correct("stuff") == "stuff"
+    assert normaliser.correct("stiif") == "stiff"

@@ -59,9 +59,9 @@ class Settings:
     as a "did you mean" option.
     """
 
-    answer_at: float = 65.0
+    answer_at: float = 58.0
     clarify_at: float = 30.0
-    margin: float = 28.0
+    margin: float = 21.0
 
 
 @dataclass(frozen=True)

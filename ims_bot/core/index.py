@@ -49,10 +49,25 @@ _FRAME_TEXT = """
     help helps helped work works effective effectiveness treat treats treated used use
     using good fix cure useful worth
 """
-FUNCTION_WORDS = frozenset(stem(word) for word in (_FUNCTION_TEXT + _FRAME_TEXT).split())
-"""Common English words, and the verbs that frame a question ("does it help", "is it
-effective for") rather than name its topic: they weigh little even when few entries or
-none use them."""
+_EVERYDAY_TEXT = """
+    wife husband partner friend friends mate buddy neighbour neighbor colleague coworker
+    boss brother sister cousin aunt uncle grandma grandpa girlfriend boyfriend family
+    people person guy guys lady everyone everybody somebody anybody nobody
+    think thinks thought believe believes heard hear hears read saw seen guess wonder
+    wondered suppose reckon mean means meant ask asked asking says saying talk talked
+    talking mentioned keeps keep kept kind sort stuff bit usually normally generally
+    properly exactly honestly probably definitely certainly already always never often
+    sometimes truly totally completely pretty quite rather fairly literally seriously
+    apparently supposedly obviously simply anyways besides either neither whether
+    otherwise instead lol haha thx ty hmm hm
+"""
+EVERYDAY_WORDS = frozenset((_FUNCTION_TEXT + _FRAME_TEXT + _EVERYDAY_TEXT).split())
+"""Common English words, the verbs that frame a question ("does it help", "is it
+effective for") rather than name its topic, and everyday words of a backstory ("my wife
+thinks", "honestly", "stuff"): they weigh little even when few entries or none use them,
+and they are never read as a typing slip of an FAQ word."""
+FUNCTION_WORDS = frozenset(stem(word) for word in EVERYDAY_WORDS)
+"""The match tokens of ``EVERYDAY_WORDS``."""
 FUNCTION_WEIGHT = 0.8
 """The most a function word weighs; distinctive words weigh from about 0.7 to 5."""
 ENTRY_SHARE = 0.35
@@ -61,6 +76,9 @@ CHAR_SHARE = 0.6
 """How much of a reranked score depends on character-level similarity."""
 RERANK = 6
 """How many of the best entries are reranked by character-level similarity."""
+SECOND_SHARE = 0.3
+"""How much of the gap between an entry's best and second-best phrasing it loses: an
+entry that one incidental phrasing matches counts less than one several phrasings fit."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +119,7 @@ class MatchIndex:
 
     def __init__(self, faq: Faq) -> None:
         self.faq = faq
-        self.normaliser = Normaliser(faq.synonyms, _vocabulary(faq))
+        self.normaliser = Normaliser(faq.synonyms, _vocabulary(faq), EVERYDAY_WORDS)
         self._phrasings: list[str] = []
         self._texts: list[list[str]] = []
         self._spans: list[tuple[int, int]] = []
@@ -132,22 +150,22 @@ class MatchIndex:
             for term, df in document_frequency.items()
         }
         self._example_terms = example_terms
-        self._inverse: list[list[float]] = []
+        self._roots: list[list[float]] = []
         self._local: list[dict[str, list[int]]] = []
         entry_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for order, (first, end) in enumerate(self._spans):
-            inverse = [
-                1.0 / (sum(self.idf[term] for term in example_terms[i]) or 1.0)
+            roots = [
+                1.0 / math.sqrt(sum(self.idf[term] for term in example_terms[i]) or 1.0)
                 for i in range(first, end)
             ]
-            self._inverse.append(inverse)
+            self._roots.append(roots)
             local: dict[str, list[int]] = defaultdict(list)
             for i in range(first, end):
                 for term in example_terms[i]:
                     local[term].append(i - first)
             self._local.append(dict(local))
             for term, examples in local.items():
-                reach = max(math.sqrt(inverse[i]) for i in examples)
+                reach = max(roots[i] for i in examples)
                 entry_postings[term].append((order, reach))
         self._entry_postings = dict(entry_postings)
 
@@ -221,10 +239,10 @@ class MatchIndex:
         for ceiling, owner in hopes:
             if len(worst) == wanted and -ceiling < worst[0][0] - 0.05:
                 break
-            key, example = self._closest(owner, known, excluded)
-            if not key:
+            similarity, example = self._closest(owner, known, excluded, root)
+            if not similarity:
                 continue
-            score = _blend(math.sqrt(key / query_weight), covered[owner] / query_weight)
+            score = _blend(similarity, covered[owner] / query_weight)
             rounded = round(min(100.0, 100.0 * score), 1)
             scored.append((rounded, owner, example))
             if len(worst) < wanted:
@@ -242,12 +260,15 @@ class MatchIndex:
         ]
 
     def _closest(
-        self, owner: int, known: list[tuple[str, float]], excluded: set[int]
+        self, owner: int, known: list[tuple[str, float]], excluded: set[int], root: float
     ) -> tuple[float, int]:
-        """The largest shared² / weight over entry ``owner``'s phrasings, and its phrasing.
+        """Entry ``owner``'s similarity to the question, 0 to 1, and its best phrasing.
 
-        An example's similarity is sqrt(shared / query weight * shared / its own weight),
-        so the largest shared² / weight is the entry's most similar phrasing.
+        A phrasing's similarity is sqrt(shared / query weight * shared / its own weight),
+        i.e. shared * sqrt(1 / its own weight) / ``root``. The entry's is its best
+        phrasing's, lowered towards its second best's by ``SECOND_SHARE`` of the gap,
+        scaled by 1 - best²: a lone phrasing that half fits needs another phrasing to
+        agree, an exact one does not. An entry with a single phrasing keeps its best.
         """
         first, end = self._spans[owner]
         shared = [0.0] * (end - first)
@@ -258,9 +279,11 @@ class MatchIndex:
         for i in excluded:
             if first <= i < end:
                 shared[i - first] = 0.0
-        keys = list(map(mul, map(mul, shared, shared), self._inverse[owner]))
-        key = max(keys, default=0.0)
-        return key, first + keys.index(key) if key else first
+        roots = list(map(mul, shared, self._roots[owner]))
+        order = heapq.nlargest(2, range(len(roots)), key=roots.__getitem__)
+        best = min(1.0, roots[order[0]] / root)
+        second = roots[order[-1]] / root
+        return best - SECOND_SHARE * (1 - best * best) * (best - second), first + order[0]
 
     def _rerank(
         self,

@@ -174,12 +174,15 @@ class Normaliser:
             words) from one of their words, with the same first letter, is read as that
             word before synonyms and stemming apply. Without a vocabulary nothing is
             corrected.
+        spelt: everyday words that are never corrected though the FAQ does not use
+            them ("stuff" is not a slip of "stiff", nor "wife" of "wifi").
     """
 
     def __init__(
         self,
         synonyms: Iterable[tuple[str, Iterable[str]]] = (),
         vocabulary: Iterable[str] = (),
+        spelt: Iterable[str] = (),
     ) -> None:
         table: dict[tuple[str, ...], tuple[str, ...]] = {}
         known: dict[str, None] = {}
@@ -203,11 +206,12 @@ class Normaliser:
             if word.isalpha() and len(word) >= MIN_CORRECTED:
                 by_letter.setdefault(word[0], []).append(word)
         self._by_letter = {letter: sorted(group) for letter, group in by_letter.items()}
+        self._spelt = frozenset(spelt)
         self._corrections: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
         """``word``, or the vocabulary word it is a typing slip of (ties: alphabetical)."""
-        if not self._by_letter or word in self.vocabulary:
+        if not self._by_letter or word in self.vocabulary or word in self._spelt:
             return word
         slips = slips_allowed(word)
         if not slips or not word.isalpha():
