@@ -1,13 +1,15 @@
-"""The project's own evaluation set, ``tests/eval/questions.yaml``, scored at the defaults.
+"""The project's own evaluation sets under ``tests/eval/``, scored at the defaults.
 
-Each question is labelled with its acceptable entry ids, or ``escalate`` (off-topic) or
-``urgent``; a question whose ids are all ``handoff`` entries is a hand-off question.
-Asserted: no off-topic, hand-off or urgent question given an ordinary answer; every
-urgent question caught; no more in-scope questions answered with a wrong entry than
-``MAX_IN_SCOPE_WRONG``; and at least ``IN_SCOPE_FLOOR`` of in-scope questions answered
-with an acceptable entry. The product's target for that share is 90%; the floor is the
-figure the shipped FAQ reaches today (83.6%), so any loss fails. The figures are written
-to the test report.
+``questions.yaml`` is the main set; ``independent-a.yaml`` and ``independent-b.yaml`` were
+written from the entries' questions and answers only, never from the alternates, and
+show how the matcher does on wording the FAQ was not shaped by. Each question is labelled
+with its acceptable entry ids, or ``escalate`` (off-topic) or ``urgent``; a question
+whose ids are all ``handoff`` entries is a hand-off question. Asserted: no off-topic,
+hand-off or urgent question given an ordinary answer; every urgent question caught; no
+more in-scope questions answered with a wrong entry than the set allows; and at least
+the set's floor of in-scope questions answered with an acceptable entry. The product's
+target for that share is 90%; each floor is the figure the shipped FAQ reaches today
+(88.3%, 73.3% and 84.7%), so any loss fails. The figures are written to the test report.
 """
 
 from __future__ import annotations
@@ -21,15 +23,20 @@ import yaml
 
 from ims_bot.core.engine import Engine
 
-EVAL = Path(__file__).parent / "eval" / "questions.yaml"
-IN_SCOPE_FLOOR = 0.83
-MAX_IN_SCOPE_WRONG = 2
+EVAL = Path(__file__).parent / "eval"
+SETS = {
+    "questions.yaml": (0.88, 1),
+    "independent-a.yaml": (0.73, 1),
+    "independent-b.yaml": (0.84, 1),
+}
+"""Each set's floor for the in-scope share answered right, and its most wrong answers."""
 
 
 @dataclass
 class Score:
-    """Counts per question group: how many, how many right, and what went wrong."""
+    """Counts per question group of one set: how many, how many right, what went wrong."""
 
+    name: str
     total: Counter[str] = field(default_factory=Counter)
     right: Counter[str] = field(default_factory=Counter)
     failures: dict[str, list[str]] = field(default_factory=dict)
@@ -53,17 +60,17 @@ class Score:
         )
 
 
-def load_questions() -> list[dict[str, object]]:
-    """The labelled questions."""
-    return yaml.safe_load(EVAL.read_text(encoding="utf-8"))
+def load_questions(name: str) -> list[dict[str, object]]:
+    """The labelled questions of set ``name``."""
+    return yaml.safe_load((EVAL / name).read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=sorted(SETS))
 def score(shipped_engine: Engine, request: pytest.FixtureRequest) -> Score:
-    """Every eval question decided at the shipped FAQ's settings, counted and reported."""
+    """Every question of one set decided at the shipped FAQ's settings, counted and reported."""
     kinds = {entry.id: entry.kind for entry in shipped_engine.faq.entries}
-    result = Score()
-    for item in load_questions():
+    result = Score(request.param)
+    for item in load_questions(request.param):
         question, expect = str(item["q"]), item["expect"]
         decision = shipped_engine.decide(question)
         got = decision.entry.id if decision.entry else None
@@ -94,18 +101,21 @@ def score(shipped_engine: Engine, request: pytest.FixtureRequest) -> Score:
     reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
     if reporter is not None and capture is not None:
         with capture.global_and_fixture_disabled():
-            reporter.write_line(f"\nIMS eval: {result.summary()}")
+            reporter.write_line(f"\nIMS eval {request.param}: {result.summary()}")
     return result
 
 
-def test_labels_name_real_entries(shipped_engine: Engine) -> None:
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_labels_name_real_entries(shipped_engine: Engine, name: str) -> None:
     ids = {entry.id for entry in shipped_engine.faq.entries}
-    for item in load_questions():
+    for item in load_questions(name):
         expect = item["expect"]
         assert expect in ("urgent", "escalate") or set(expect) <= ids, item
 
 
 def test_eval_set_has_the_required_size(score: Score) -> None:
+    if score.name != "questions.yaml":
+        pytest.skip("the size requirement is the main set's")
     assert sum(score.total.values()) >= 200
     assert score.total["off-topic"] >= 50
     assert score.total["hand-off"] >= 30
@@ -114,12 +124,12 @@ def test_eval_set_has_the_required_size(score: Score) -> None:
 
 def test_in_scope_questions_are_answered_right(score: Score) -> None:
     share = score.right["in-scope"] / score.total["in-scope"]
-    assert share >= IN_SCOPE_FLOOR, score.summary()
+    assert share >= SETS[score.name][0], score.summary()
 
 
 def test_in_scope_wrong_answers_stay_rare(score: Score) -> None:
     wrong = score.failures.get("in-scope wrong entry", [])
-    assert len(wrong) <= MAX_IN_SCOPE_WRONG, wrong
+    assert len(wrong) <= SETS[score.name][1], wrong
 
 
 def test_no_off_topic_question_gets_an_answer(score: Score) -> None:
