@@ -4,9 +4,9 @@ Escalating is always safer than guessing: an entry is answered only when its sco
 its lead over the runner-up together reach ``answer_at`` (score + lead >= answer_at), its
 score is at most ``margin`` below ``answer_at``, and its lead is at least ``MIN_LEAD``.
 So a score just at ``answer_at`` needs only a small lead, while a lower one needs a lead
-as wide as its shortfall: 50 against a runner-up of 37 reaches 63, 50 against 45 does
-not. Plausible but unconfident entries are offered as options; everything else
-escalates.
+as wide as its shortfall: with the defaults (58), 50 against a runner-up of 40 reaches
+60, 50 against 45 does not. Plausible but unconfident entries are offered as options;
+everything else escalates.
 """
 
 from __future__ import annotations

@@ -4,13 +4,14 @@ Words are weighted by how distinctive they are (inverse entry frequency): a word
 few entries use ("sciatica", "pregnant") counts for much more than one that every
 entry uses ("ims", "what"). A word of the question that the FAQ never uses counts
 against every entry at the highest weight, which is what lets off-topic questions
-escalate, unless it is a common English function word ("since", "my", "really"),
-which weighs little wherever it comes from.
+escalate, unless it is a common English function word ("since", "my", "really") or an
+everyday word ("wife", "stuff"), which weighs little wherever it comes from.
 
 An entry's score, 0 to 100, mixes three pieces of evidence: how much the question and
-the entry's best phrasing share (the weighted share of the question's words the phrasing
-explains times the weighted share of the phrasing's words the question contains,
-square-rooted); how much of the question the entry's vocabulary as a whole explains (so
+the entry's phrasings share (for each phrasing, the weighted share of the question's
+words it explains times the weighted share of its words the question contains,
+square-rooted; the best phrasing's, pulled towards the second best's unless the best is
+near exact); how much of the question the entry's vocabulary as a whole explains (so
 a long question whose words are spread over several alternates still finds its entry);
 and, for the few best entries, the character-level similarity (rapidfuzz ``ratio``) of
 the normalised question and the entry's closest phrasing, which tells near-identical word
