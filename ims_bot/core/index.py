@@ -281,10 +281,10 @@ class MatchIndex:
             if first <= i < end:
                 shared[i - first] = 0.0
         roots = list(map(mul, shared, self._roots[owner]))
-        order = heapq.nlargest(2, range(len(roots)), key=roots.__getitem__)
-        best = min(1.0, roots[order[0]] / root)
-        second = roots[order[-1]] / root
-        return best - SECOND_SHARE * (1 - best * best) * (best - second), first + order[0]
+        top = sorted(roots, reverse=True)[:2]
+        best = min(1.0, top[0] / root)
+        similarity = best - SECOND_SHARE * (1 - best * best) * (best - top[-1] / root)
+        return similarity, first + roots.index(top[0])
 
     def _rerank(
         self,
