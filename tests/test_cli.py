@@ -57,6 +57,13 @@ def test_ask_text_shows_the_best_matches() -> None:
     assert "is-ims-painful" in out
 
 
+def test_ask_text_says_when_it_matched_the_asking_sentence() -> None:
+    status, out, _ = run("ask", "My back has been sore for years. Can IMS help back pain?")
+    assert status == 0
+    assert "[answer, on its asking sentence] best matches:" in out
+    assert "back-and-neck-pain" in out
+
+
 @pytest.mark.parametrize(
     "argv", [["ask", "--top", "0", "x"], ["ask", "--top", "many", "x"], ["nope"]]
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ims_bot.core.decide import MAX_OPTIONS, MIN_LEAD, confident, decide
+from ims_bot.core.decide import MAX_OPTIONS, MIN_LEAD, OFF_TOPIC, confident, decide, focused
 from ims_bot.core.faq import Entry, Settings
 from ims_bot.core.index import Candidate
 
@@ -71,3 +71,36 @@ def test_options_leave_out_far_and_low_candidates() -> None:
 def test_settings_from_the_faq_are_obeyed() -> None:
     strict = Settings(answer_at=95.0, clarify_at=30.0, margin=5.0)
     assert decide(candidates(80.0, 10.0), strict).kind == "clarify"
+
+
+def tagged(candidate: Candidate, *, kind: str = "answer", tags: tuple[str, ...] = ()) -> Candidate:
+    entry = Entry(id=candidate.entry.id, question="Q?", answer="A.", kind=kind, tags=tags)  # type: ignore[arg-type]
+    return Candidate(entry, candidate.score, candidate.phrasing, candidate.order)
+
+
+def test_a_story_question_is_answered_on_its_asking_sentence_when_the_whole_agrees() -> None:
+    whole = decide(candidates(28.0, 15.0, 12.0), SETTINGS)
+    asking = decide(candidates(80.0, 30.0), SETTINGS)
+    assert whole.kind == "escalate"
+    result = focused(whole, asking)
+    assert (result.kind, result.entry, result.by_sentence) == ("answer", asking.entry, True)
+    assert focused(asking, whole) == asking
+
+
+def test_the_asking_sentence_is_not_answered_against_the_whole_question() -> None:
+    asking = decide(candidates(80.0, 30.0), SETTINGS)
+    other_first = candidates(28.0, 15.0)
+    other_first[0] = tagged(Candidate(Entry("e9", "Q?", "A."), 28.0, "Q?", 9))
+    assert focused(decide(other_first, SETTINGS), asking).by_sentence is False
+    off_topic_next = candidates(28.0, 15.0)
+    off_topic_next[1] = tagged(off_topic_next[1], tags=(OFF_TOPIC,))
+    assert focused(decide(off_topic_next, SETTINGS), asking).by_sentence is False
+
+
+def test_a_story_near_a_hand_off_gets_no_ordinary_answer() -> None:
+    whole = candidates(28.0, 22.0)
+    whole[1] = tagged(whole[1], kind="handoff")
+    asking = decide(candidates(80.0, 30.0), SETTINGS)
+    assert focused(decide(whole, SETTINGS), asking).kind != "answer"
+    handoff = decide(candidates(80.0, 30.0, kind="handoff"), SETTINGS)
+    assert focused(decide(whole, SETTINGS), handoff).kind == "handoff"

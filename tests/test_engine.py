@@ -26,3 +26,25 @@ def test_a_pickled_engine_decides_as_the_original(mini_engine: Engine) -> None:
     copy = pickle.loads(pickle.dumps(mini_engine))
     for question in ("does ims hurt", "my chest hurts", "what is the capital of peru"):
         assert copy.decide(question) == mini_engine.decide(question)
+
+
+def test_a_question_with_a_story_is_answered_on_its_asking_sentence(shipped_engine: Engine) -> None:
+    decision = shipped_engine.decide(
+        "I've had sciatica on and off for years and it's flared up again, shooting down my "
+        "left leg. Would IMS be something that helps sciatica?"
+    )
+    assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "sciatica")
+    assert decision.by_sentence
+
+
+def test_a_story_from_another_world_keeps_the_asking_sentence_unanswered(
+    shipped_engine: Engine,
+) -> None:
+    for question in (
+        "Our company just bought new software. What is IMS?",
+        "I work in telecom. What does IMS stand for?",
+        "I'm looking at IMS for our warehouse. Is it safe?",
+    ):
+        assert shipped_engine.decide(question).kind in ("clarify", "escalate"), question
+    pregnant = shipped_engine.decide("I'm 30 weeks pregnant. Is IMS painful?")
+    assert (pregnant.kind, pregnant.entry and pregnant.entry.id) == ("handoff", "handoff-pregnancy")

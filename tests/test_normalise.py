@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ims_bot.core.normalise import MAX_INPUT, Normaliser, sanitise, stem, words
+from ims_bot.core.normalise import MAX_INPUT, Normaliser, asking_sentence, sanitise, stem, words
 
 
 def test_sanitise_removes_escapes_and_controls() -> None:
@@ -82,3 +82,11 @@ def test_everyday_words_given_as_spelt_are_never_corrected() -> None:
     normaliser = Normaliser(vocabulary=["can ims loosen a stiff neck"], spelt=["stuff"])
     assert normaliser.correct("stuff") == "stuff"
     assert normaliser.correct("stiif") == "stiff"
+
+
+def test_the_asking_sentence_is_the_last_question_of_several() -> None:
+    assert asking_sentence("does ims hurt") is None
+    assert asking_sentence("My back is shot. Does IMS help backs?") == "Does IMS help backs?"
+    assert asking_sentence("Is it safe? My friend had it. Does it hurt? Thanks.") == "Does it hurt?"
+    assert asking_sentence("I had IMS today. It still aches.") == "It still aches."
+    assert asking_sentence("?! does it hurt") is None

@@ -51,7 +51,8 @@ def render_text(reply: Reply) -> str:
     lines = [reply.text]
     if reply.suggestions:
         lines.append("")
-        lines.append(f"[{reply.kind}] best matches:")
+        where = ", on its asking sentence" if reply.by_sentence else ""
+        lines.append(f"[{reply.kind}{where}] best matches:")
         lines += [f"  {s.score:5.1f}  {s.id}  ({s.question})" for s in reply.suggestions]
     else:
         lines.append("")

@@ -12,7 +12,7 @@ everything else escalates.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ims_bot.core.faq import Entry, Settings
@@ -29,6 +29,10 @@ OFF_TOPIC = "off-topic"
 best match being one of them escalates, with the escalation text."""
 HANDOFF_WINDOW = 15.0
 """An ordinary answer is withheld when a hand-off entry scores within this many points."""
+CONTEXT_HANDOFF = 0.75
+"""An ordinary answer to a question's asking sentence is withheld when a hand-off entry
+scores at least this share of the whole question's best score (its story may tell of a
+personal situation)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class Decision:
     score: float | None = None
     options: tuple[Entry, ...] = ()
     candidates: tuple[Candidate, ...] = ()
+    by_sentence: bool = False
+    """Decided on the question's asking sentence alone (see ``focused``)."""
 
 
 def decide(candidates: Sequence[Candidate], settings: Settings) -> Decision:
@@ -60,6 +66,32 @@ def decide(candidates: Sequence[Candidate], settings: Settings) -> Decision:
         if c.score >= settings.clarify_at and best.score - c.score <= OPTION_WINDOW
     )[:MAX_OPTIONS]
     return Decision("clarify", score=best.score, options=options, candidates=candidates)
+
+
+def focused(whole: Decision, asking: Decision) -> Decision:
+    """The decision on a question's asking sentence, if the whole question agrees, else ``whole``.
+
+    A question with a story ("I've driven a truck for 30 years and my back is shot. Does
+    IMS work for bad backs?") scores low as a whole, since the story's words count
+    against every entry. Its asking sentence is answered alone only when the whole
+    question was not answered or handed off, the sentence is, the whole question ranks
+    the same entry first, no entry for other meanings of "IMS" ranks among its next
+    best, and, for an ordinary answer, no hand-off entry scores at least
+    ``CONTEXT_HANDOFF`` of the whole question's best.
+    """
+    if whole.kind not in ("clarify", "escalate") or asking.kind not in ("answer", "handoff"):
+        return whole
+    if asking.entry is None or not whole.candidates:
+        return whole
+    best = whole.candidates[0]
+    runners_up = whole.candidates[1 : MAX_OPTIONS + 1]
+    if best.entry.id != asking.entry.id or any(OFF_TOPIC in c.entry.tags for c in runners_up):
+        return whole
+    if asking.kind == "answer" and any(
+        c.entry.kind == "handoff" and c.score >= CONTEXT_HANDOFF * best.score for c in runners_up
+    ):
+        return whole
+    return replace(asking, by_sentence=True)
 
 
 def handoff_nearby(best: Candidate, candidates: Sequence[Candidate]) -> bool:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ims_bot.core.decide import MAX_OPTIONS, Decision, decide
+from ims_bot.core.decide import MAX_OPTIONS, Decision, decide, focused
 from ims_bot.core.faq import Faq
 from ims_bot.core.index import MatchIndex
-from ims_bot.core.normalise import sanitise
+from ims_bot.core.normalise import asking_sentence, sanitise
 from ims_bot.core.reply import Reply, compose, escalation
 from ims_bot.core.urgent import UrgentScanner
 
+STORY_KNOWN = 0.5
+"""The least weighted share of the words around an asking sentence that the FAQ must
+use before the sentence may be answered alone."""
 RECENT = 1024
 """How many recent decisions are kept, so a question asked again (the common ones at a
 kiosk, the same turn in several dialogues) is not scored again."""
@@ -39,12 +42,29 @@ class Engine:
         self._recent = lru_cache(maxsize=RECENT)(self._decide)
 
     def decide(self, question: str, limit: int = MAX_OPTIONS + 1) -> Decision:
-        """The decision for a sanitised ``question``: urgent first, then matching."""
-        return self._recent(self.index.normaliser.tokens(question), max(limit, MAX_OPTIONS + 1))
+        """The decision for a sanitised ``question``: urgent first, then matching the
+        whole question, then its asking sentence alone (see ``focused``)."""
+        tokens = self.index.normaliser.tokens(question)
+        sentence = asking_sentence(question)
+        asking = self.index.normaliser.tokens(sentence) if sentence else ()
+        return self._recent(tokens, asking, max(limit, MAX_OPTIONS + 1))
 
-    def _decide(self, tokens: tuple[str, ...], limit: int) -> Decision:
+    def _decide(self, tokens: tuple[str, ...], asking: tuple[str, ...], limit: int) -> Decision:
         if self.urgent.scan_tokens(tokens):
             return Decision("urgent")
+        whole = self._match(tokens, limit)
+        if whole.kind in ("clarify", "escalate") and self._tells_a_story(tokens, asking):
+            return focused(whole, self._match(asking, limit))
+        return whole
+
+    def _tells_a_story(self, tokens: tuple[str, ...], asking: tuple[str, ...]) -> bool:
+        """Whether the words around the asking sentence mostly speak the FAQ's language:
+        "my back is shot" does, "our company bought new software" does not, and then
+        the question is too far from the FAQ to be answered on one sentence."""
+        story = set(tokens) - set(asking)
+        return bool(asking) and bool(story) and self.index.known_share(story) >= STORY_KNOWN
+
+    def _match(self, tokens: tuple[str, ...], limit: int) -> Decision:
         candidates = self.index.rank(self.index.read_tokens(tokens), limit)
         return decide(candidates, self.faq.settings)
 

@@ -174,6 +174,12 @@ class MatchIndex:
     def _weight(term: str, idf: float) -> float:
         return min(idf, FUNCTION_WEIGHT) if term in FUNCTION_WORDS else idf
 
+    def known_share(self, tokens: Iterable[str]) -> float:
+        """The weighted share of the normalised ``tokens`` that the FAQ's phrasings use."""
+        terms = self.read_tokens(tokens)
+        total = sum(term.weight for term in terms)
+        return sum(term.weight for term in terms if term.term is not None) / total if total else 0.0
+
     def read(self, text: str) -> list[Term]:
         """How each distinct word of ``text`` is read against the FAQ's vocabulary."""
         return self.read_tokens(self.normaliser.tokens(text))

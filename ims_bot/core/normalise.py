@@ -28,6 +28,7 @@ _ESCAPES = re.compile(
     r"|[\x80-\x9f]"  # C1 controls
 )
 _SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def sanitise(text: str, limit: int = MAX_INPUT) -> str:
@@ -102,6 +103,16 @@ _SHORTHAND = {
 def words(text: str) -> list[str]:
     """Case-folded words of ``text``, contractions expanded and punctuation dropped."""
     return list(_words(text))
+
+
+def asking_sentence(text: str) -> str | None:
+    """The sentence of ``text`` that asks, when it has several: the last one ending in
+    "?", else the last one. None for a single sentence."""
+    sentences = [sentence for sentence in _SENTENCE_END.split(text) if _words(sentence)]
+    if len(sentences) < 2:
+        return None
+    asking = [sentence for sentence in sentences if sentence.rstrip().endswith("?")]
+    return (asking or sentences)[-1]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -52,6 +52,9 @@ class Reply:
     score: float | None = None
     answer: str | None = None
     suggestions: tuple[Suggestion, ...] = ()
+    by_sentence: bool = False
+    """Matched on the message's asking sentence alone; ``score`` and ``suggestions`` are
+    that sentence's."""
 
     @property
     def text(self) -> str:
@@ -106,6 +109,7 @@ def compose(decision: Decision, faq: Faq, question: str, top: int = 3) -> Reply:
         "disclaimer": faq.disclaimer,
         "score": decision.score,
         "suggestions": suggestions(decision.candidates, top),
+        "by_sentence": decision.by_sentence,
     }
     if decision.kind == "urgent":
         return Reply(kind="urgent", body=faq.urgent.reply, **common)
