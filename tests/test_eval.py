@@ -1,15 +1,15 @@
 """The project's own evaluation sets under ``tests/eval/``, scored at the defaults.
 
-``questions.yaml`` is the main set; ``independent-a.yaml`` and ``independent-b.yaml`` were
-written from the entries' questions and answers only, never from the alternates, and
-show how the matcher does on wording the FAQ was not shaped by. Each question is labelled
+``questions.yaml`` is the main set; the ``independent-*.yaml`` sets were written from the
+entries' questions and answers only, never from the alternates, and show how the matcher
+does on wording the FAQ was not shaped by. Each question is labelled
 with its acceptable entry ids, or ``escalate`` (off-topic) or ``urgent``; a question
 whose ids are all ``handoff`` entries is a hand-off question. Asserted: no off-topic,
 hand-off or urgent question given an ordinary answer; every urgent question caught; no
 more in-scope questions answered with a wrong entry than the set allows; and at least
 the set's floor of in-scope questions answered with an acceptable entry. The product's
-target for that share is 90%; each floor is the figure the shipped FAQ reaches today
-(88.3%, 73.3% and 84.7%), so any loss fails. The figures are written to the test report.
+target for that share is 90%; each floor is the count the shipped FAQ reaches today, so
+any loss fails. The figures are written to the test report.
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ from ims_bot.core.engine import Engine
 
 EVAL = Path(__file__).parent / "eval"
 SETS = {
-    "questions.yaml": (0.88, 1),
-    "independent-a.yaml": (0.73, 1),
-    "independent-b.yaml": (0.84, 1),
+    "questions.yaml": (188, 1),
+    "independent-a.yaml": (112, 1),
+    "independent-b.yaml": (128, 1),
+    "independent-c.yaml": (123, 1),
 }
-"""Each set's floor for the in-scope share answered right, and its most wrong answers."""
+"""Each set's floor of in-scope questions answered right (of 213, 150, 150 and 150), and
+its most in-scope questions answered with a wrong entry."""
 
 
 @dataclass
@@ -132,8 +134,7 @@ def test_the_main_set_has_the_required_size(shipped_engine: Engine) -> None:
 
 
 def test_in_scope_questions_are_answered_right(score: Score) -> None:
-    share = score.right["in-scope"] / score.total["in-scope"]
-    assert share >= SETS[score.name][0], score.summary()
+    assert score.right["in-scope"] >= SETS[score.name][0], score.summary()
 
 
 def test_in_scope_wrong_answers_stay_rare(score: Score) -> None:
