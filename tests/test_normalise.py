@@ -90,3 +90,8 @@ def test_the_asking_sentence_is_the_last_question_of_several() -> None:
     assert asking_sentence("Is it safe? My friend had it. Does it hurt? Thanks.") == "Does it hurt?"
     assert asking_sentence("I had IMS today. It still aches.") == "It still aches."
     assert asking_sentence("?! does it hurt") is None
+
+
+def test_a_comma_before_a_question_word_ends_a_sentence() -> None:
+    assert asking_sentence("my back has been sore for years, can IMS help") == "can IMS help"
+    assert asking_sentence("needles, pins and jabs scare me") is None

@@ -28,7 +28,10 @@ _ESCAPES = re.compile(
     r"|[\x80-\x9f]"  # C1 controls
 )
 _SPACE = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_QUESTION_WORDS = "is|are|does|do|did|can|could|will|would|should|what|how|why|who|when|which"
+_SENTENCE_END = re.compile(rf"(?<=[.!?])\s+|,\s*(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
+"""Where a sentence ends: after ".", "!" or "?", or at a comma before a question word
+("my back has been sore for years, can IMS help?")."""
 
 
 def sanitise(text: str, limit: int = MAX_INPUT) -> str:
@@ -107,7 +110,8 @@ def words(text: str) -> list[str]:
 
 def asking_sentence(text: str) -> str | None:
     """The sentence of ``text`` that asks, when it has several: the last one ending in
-    "?", else the last one. None for a single sentence."""
+    "?", else the last one. None for a single sentence. A comma before a question word
+    ends a sentence too."""
     sentences = [sentence for sentence in _SENTENCE_END.split(text) if _words(sentence)]
     if len(sentences) < 2:
         return None
