@@ -25,8 +25,8 @@ from ims_bot.core.engine import Engine
 
 EVAL = Path(__file__).parent / "eval"
 SETS = {
-    "questions.yaml": (188, 1),
-    "independent-a.yaml": (112, 1),
+    "questions.yaml": (190, 1),
+    "independent-a.yaml": (115, 1),
     "independent-b.yaml": (128, 1),
     "independent-c.yaml": (123, 1),
 }
