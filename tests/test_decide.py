@@ -104,3 +104,10 @@ def test_a_story_near_a_hand_off_gets_no_ordinary_answer() -> None:
     assert focused(decide(whole, SETTINGS), asking).kind != "answer"
     handoff = decide(candidates(80.0, 30.0, kind="handoff"), SETTINGS)
     assert focused(decide(whole, SETTINGS), handoff).kind == "handoff"
+
+
+def test_how_many_candidates_were_ranked_never_changes_the_decision() -> None:
+    ranked = candidates(70.0, 40.0, 35.0, 33.0, 60.0)
+    ranked[4] = tagged(ranked[4], kind="handoff")
+    many, few = decide(ranked, SETTINGS), decide(ranked[: MAX_OPTIONS + 1], SETTINGS)
+    assert (many.kind, many.entry) == (few.kind, few.entry) == ("answer", ranked[0].entry)

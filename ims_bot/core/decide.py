@@ -98,12 +98,15 @@ def handoff_nearby(best: Candidate, candidates: Sequence[Candidate]) -> bool:
     """Whether a ``handoff`` entry scores close to an ordinary best answer.
 
     A question that reads almost as well as a personal or out-of-scope one must not get
-    an ordinary answer: the options, hand-off included, are offered instead.
+    an ordinary answer: the options, hand-off included, are offered instead. Only the
+    next ``MAX_OPTIONS`` entries count, so how many candidates were ranked (``ask --top``)
+    never changes the decision.
     """
     if best.entry.kind == "handoff":
         return False
     return any(
-        c.entry.kind == "handoff" and best.score - c.score <= HANDOFF_WINDOW for c in candidates[1:]
+        c.entry.kind == "handoff" and best.score - c.score <= HANDOFF_WINDOW
+        for c in candidates[1 : MAX_OPTIONS + 1]
     )
 
 
