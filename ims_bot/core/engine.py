@@ -45,16 +45,16 @@ class Engine:
         """The decision for a sanitised ``question``: urgent first, then matching the
         whole question, then its asking sentence alone (see ``focused``)."""
         tokens = self.index.normaliser.tokens(question)
-        sentence = asking_sentence(question)
-        asking = self.index.normaliser.tokens(sentence) if sentence else ()
-        return self._recent(tokens, asking, max(limit, MAX_OPTIONS + 1))
+        return self._recent(tokens, asking_sentence(question), max(limit, MAX_OPTIONS + 1))
 
-    def _decide(self, tokens: tuple[str, ...], asking: tuple[str, ...], limit: int) -> Decision:
+    def _decide(self, tokens: tuple[str, ...], sentence: str | None, limit: int) -> Decision:
         if self.urgent.scan_tokens(tokens):
             return Decision("urgent")
         whole = self._match(tokens, limit)
-        if whole.kind in ("clarify", "escalate") and self._tells_a_story(tokens, asking):
-            return focused(whole, self._match(asking, limit))
+        if whole.kind in ("clarify", "escalate") and sentence:
+            asking = self.index.normaliser.tokens(sentence)
+            if self._tells_a_story(tokens, asking):
+                return focused(whole, self._match(asking, limit))
         return whole
 
     def _tells_a_story(self, tokens: tuple[str, ...], asking: tuple[str, ...]) -> bool:

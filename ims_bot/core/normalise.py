@@ -112,6 +112,8 @@ def asking_sentence(text: str) -> str | None:
     """The sentence of ``text`` that asks, when it has several: the last one ending in
     "?", else the last one. None for a single sentence. A comma before a question word
     ends a sentence too."""
+    if not _SENTENCE_END.search(text):
+        return None
     sentences = [sentence for sentence in _SENTENCE_END.split(text) if _words(sentence)]
     if len(sentences) < 2:
         return None
