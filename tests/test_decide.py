@@ -90,7 +90,7 @@ def test_a_story_question_is_answered_on_its_asking_sentence_when_the_whole_agre
 def test_the_asking_sentence_is_not_answered_against_the_whole_question() -> None:
     asking = decide(candidates(80.0, 30.0), SETTINGS)
     other_first = candidates(28.0, 15.0)
-    other_first[0] = tagged(Candidate(Entry("e9", "Q?", "A."), 28.0, "Q?", 9))
+    other_first[0] = Candidate(Entry("e9", "Q?", "A."), 28.0, "Q?", 9)
     assert focused(decide(other_first, SETTINGS), asking).by_sentence is False
     off_topic_next = candidates(28.0, 15.0)
     off_topic_next[1] = tagged(off_topic_next[1], tags=(OFF_TOPIC,))

@@ -61,8 +61,7 @@ class Engine:
         """Whether the words around the asking sentence mostly speak the FAQ's language:
         "my back is shot" does, "our company bought new software" does not, and then
         the question is too far from the FAQ to be answered on one sentence."""
-        story = set(tokens) - set(asking)
-        return bool(asking) and bool(story) and self.index.known_share(story) >= STORY_KNOWN
+        return self.index.known_share(set(tokens) - set(asking)) >= STORY_KNOWN
 
     def _match(self, tokens: tuple[str, ...], limit: int) -> Decision:
         candidates = self.index.rank(self.index.read_tokens(tokens), limit)
