@@ -44,6 +44,7 @@ def test_a_story_from_another_world_keeps_the_asking_sentence_unanswered(
         "Our company just bought new software. What is IMS?",
         "I work in telecom. What does IMS stand for?",
         "I'm looking at IMS for our warehouse. Is it safe?",
+        "My bank uses IMS for logins. How does it work?",
     ):
         assert shipped_engine.decide(question).kind in ("clarify", "escalate"), question
     pregnant = shipped_engine.decide("I'm 30 weeks pregnant. Is IMS painful?")

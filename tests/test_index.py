@@ -118,3 +118,22 @@ def test_an_entry_several_phrasings_fit_outranks_one_incidental_phrasing() -> No
     )
     lone = faq_of("  - id: knee\n    question: Will my knee pain ease?\n    answer: A.\n")
     assert MatchIndex(lone).search("will my knee pain ease")[0].score == 100.0
+
+
+def test_words_only_other_meanings_of_ims_use_are_not_known() -> None:
+    index = MatchIndex(
+        faq_of(
+            """\
+  - id: sore
+    question: Will my back be sore?
+    answer: A.
+  - id: other
+    question: Where is the member login?
+    answer: B.
+    tags: [off-topic]
+"""
+        )
+    )
+    assert index.known_share(index.normaliser.tokens("sore back")) == 1.0
+    assert index.known_share(index.normaliser.tokens("member login")) == 0.0
+    assert index.known_share(index.normaliser.tokens("back login")) == 0.5

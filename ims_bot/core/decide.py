@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ims_bot.core.faq import Entry, Settings
+from ims_bot.core.faq import OFF_TOPIC, Entry, Settings
 from ims_bot.core.index import Candidate
 
 ReplyKind = Literal["answer", "clarify", "escalate", "handoff", "urgent", "smalltalk"]
@@ -24,9 +24,6 @@ OPTION_WINDOW = 20.0
 """Options shown in a clarify score within this many points of the best."""
 MIN_LEAD = 8.0
 """The smallest lead over the runner-up that is ever answered, however high the score."""
-OFF_TOPIC = "off-topic"
-"""Entries with this tag describe questions out of scope (other meanings of "IMS"): the
-best match being one of them escalates, with the escalation text."""
 HANDOFF_WINDOW = 15.0
 """An ordinary answer is withheld when a hand-off entry scores within this many points."""
 CONTEXT_HANDOFF = 0.75

@@ -8,6 +8,9 @@ from functools import cached_property
 from typing import Literal
 
 Kind = Literal["answer", "handoff"]
+OFF_TOPIC = "off-topic"
+"""Entries with this tag describe questions out of scope (other meanings of "IMS"): the
+best match being one of them escalates, with the escalation text."""
 
 
 @dataclass(frozen=True)

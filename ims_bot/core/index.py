@@ -30,7 +30,7 @@ from operator import mul
 from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import extractOne
 
-from ims_bot.core.faq import Entry, Faq
+from ims_bot.core.faq import OFF_TOPIC, Entry, Faq
 from ims_bot.core.normalise import Normaliser, stem
 
 _FUNCTION_TEXT = """
@@ -126,6 +126,7 @@ class MatchIndex:
         self._spans: list[tuple[int, int]] = []
         example_terms: list[frozenset[str]] = []
         entry_terms: list[set[str]] = []
+        topical: set[str] = set()
         for entry in faq.entries:
             first = len(self._phrasings)
             vocabulary: set[str] = set()
@@ -138,6 +139,8 @@ class MatchIndex:
                 texts.append(" ".join(dict.fromkeys(tokens)))
                 self._phrasings.append(phrasing)
             entry_terms.append(vocabulary)
+            if OFF_TOPIC not in entry.tags:
+                topical |= vocabulary
             self._texts.append(texts)
             self._spans.append((first, len(self._phrasings)))
         count = len(faq.entries)
@@ -150,6 +153,7 @@ class MatchIndex:
             term: self._weight(term, math.log(1 + (count - df + 0.5) / (df + 0.5)))
             for term, df in document_frequency.items()
         }
+        self._topical = frozenset(topical)
         self._example_terms = example_terms
         self._roots: list[list[float]] = []
         self._local: list[dict[str, list[int]]] = []
@@ -175,10 +179,12 @@ class MatchIndex:
         return min(idf, FUNCTION_WEIGHT) if term in FUNCTION_WORDS else idf
 
     def known_share(self, tokens: Iterable[str]) -> float:
-        """The weighted share of the normalised ``tokens`` that the FAQ's phrasings use."""
+        """The weighted share of the normalised ``tokens`` that the FAQ's phrasings use,
+        leaving out words only its entries for other meanings of "IMS" use ("login")."""
         terms = self.read_tokens(tokens)
         total = sum(term.weight for term in terms)
-        return sum(term.weight for term in terms if term.term is not None) / total if total else 0.0
+        known = sum(term.weight for term in terms if term.term in self._topical)
+        return known / total if total else 0.0
 
     def read(self, text: str) -> list[Term]:
         """How each distinct word of ``text`` is read against the FAQ's vocabulary."""
