@@ -57,11 +57,14 @@ def test_ask_text_shows_the_best_matches() -> None:
     assert "is-ims-painful" in out
 
 
-def test_ask_text_says_when_it_matched_the_asking_sentence() -> None:
+def test_ask_text_says_when_it_matched_part_of_the_question() -> None:
     status, out, _ = run("ask", "My back has been sore for years. Can IMS help back pain?")
     assert status == 0
     assert "[answer, on its asking sentence] best matches:" in out
     assert "back-and-neck-pain" in out
+    status, out, _ = run("ask", "I'm 30 weeks pregnant. What are the side effects?")
+    assert "[handoff, on its story] best matches:" in out
+    assert "handoff-pregnancy" in out
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from ims_bot.core.decide import MAX_OPTIONS, MIN_LEAD, OFF_TOPIC, confident, decide, focused
+from ims_bot.core.decide import (
+    MAX_OPTIONS,
+    MIN_LEAD,
+    OFF_TOPIC,
+    PERSONAL,
+    confident,
+    decide,
+    focused,
+    told,
+)
 from ims_bot.core.faq import Entry, Settings
 from ims_bot.core.index import Candidate
 
@@ -83,7 +92,7 @@ def test_a_story_question_is_answered_on_its_asking_sentence_when_the_whole_agre
     asking = decide(candidates(80.0, 30.0), SETTINGS)
     assert whole.kind == "escalate"
     result = focused(whole, asking)
-    assert (result.kind, result.entry, result.by_sentence) == ("answer", asking.entry, True)
+    assert (result.kind, result.entry, result.basis) == ("answer", asking.entry, "asking sentence")
     assert focused(asking, whole) == asking
 
 
@@ -91,10 +100,10 @@ def test_the_asking_sentence_is_not_answered_against_the_whole_question() -> Non
     asking = decide(candidates(80.0, 30.0), SETTINGS)
     other_first = candidates(28.0, 15.0)
     other_first[0] = Candidate(Entry("e9", "Q?", "A."), 28.0, "Q?", 9)
-    assert focused(decide(other_first, SETTINGS), asking).by_sentence is False
+    assert focused(decide(other_first, SETTINGS), asking).basis == "question"
     off_topic_next = candidates(28.0, 15.0)
     off_topic_next[1] = tagged(off_topic_next[1], tags=(OFF_TOPIC,))
-    assert focused(decide(off_topic_next, SETTINGS), asking).by_sentence is False
+    assert focused(decide(off_topic_next, SETTINGS), asking).basis == "question"
 
 
 def test_a_story_near_a_hand_off_gets_no_ordinary_answer() -> None:
@@ -111,3 +120,19 @@ def test_how_many_candidates_were_ranked_never_changes_the_decision() -> None:
     ranked[4] = tagged(ranked[4], kind="handoff")
     many, few = decide(ranked, SETTINGS), decide(ranked[: MAX_OPTIONS + 1], SETTINGS)
     assert (many.kind, many.entry) == (few.kind, few.entry) == ("answer", ranked[0].entry)
+
+
+def test_a_story_that_is_a_personal_hand_off_is_handed_off() -> None:
+    personal = candidates(80.0, 30.0, kind="handoff")
+    personal[0] = tagged(personal[0], kind="handoff", tags=(PERSONAL,))
+    handoff = told(decide(personal, SETTINGS))
+    assert handoff is not None
+    assert (handoff.kind, handoff.entry, handoff.basis) == ("handoff", personal[0].entry, "story")
+
+
+def test_a_story_that_is_no_personal_hand_off_leaves_the_question_alone() -> None:
+    assert told(decide(candidates(80.0, 30.0, kind="handoff"), SETTINGS)) is None
+    assert told(decide(candidates(80.0, 30.0), SETTINGS)) is None
+    unsure = candidates(40.0, 35.0)
+    unsure[0] = tagged(unsure[0], kind="handoff", tags=(PERSONAL,))
+    assert told(decide(unsure, SETTINGS)) is None

@@ -34,7 +34,7 @@ def test_a_question_with_a_story_is_answered_on_its_asking_sentence(shipped_engi
         "left leg. Would IMS be something that helps sciatica?"
     )
     assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "sciatica")
-    assert decision.by_sentence
+    assert decision.basis == "asking sentence"
 
 
 def test_a_story_from_another_world_keeps_the_asking_sentence_unanswered(
@@ -49,3 +49,41 @@ def test_a_story_from_another_world_keeps_the_asking_sentence_unanswered(
         assert shipped_engine.decide(question).kind in ("clarify", "escalate"), question
     pregnant = shipped_engine.decide("I'm 30 weeks pregnant. Is IMS painful?")
     assert (pregnant.kind, pregnant.entry and pregnant.entry.id) == ("handoff", "handoff-pregnancy")
+
+
+def test_a_story_of_a_personal_situation_is_handed_off(shipped_engine: Engine) -> None:
+    for question, entry in (
+        ("I'm 30 weeks pregnant. What are the side effects of IMS?", "handoff-pregnancy"),
+        ("I take warfarin every day. How soon does IMS work?", "handoff-blood-thinners"),
+        ("Can IMS help knee pain? I have a pacemaker.", "handoff-implants-devices"),
+        ("I'm on painkillers. How soon will IMS work?", "handoff-medication"),
+        ("I'm diabetic, will I bruise?", "handoff-other-conditions"),
+    ):
+        decision = shipped_engine.decide(question)
+        assert (decision.kind, decision.entry and decision.entry.id) == ("handoff", entry)
+        assert decision.basis == "story"
+
+
+def test_a_story_of_an_everyday_situation_keeps_the_answer(shipped_engine: Engine) -> None:
+    for question, entry in (
+        ("My knee aches after running. Can IMS help knee pain?", "knee-pain"),
+        ("I dont like taking pills. Is IMS a drug free treatment?", "no-medication"),
+    ):
+        decision = shipped_engine.decide(question)
+        assert (decision.kind, decision.entry and decision.entry.id) == ("answer", entry)
+
+
+def test_no_ordinary_answer_follows_a_personal_story(shipped_engine: Engine) -> None:
+    stories = (
+        "I'm 30 weeks pregnant.",
+        "I take warfarin every day.",
+        "I have a pacemaker.",
+        "I'm diabetic.",
+        "I'm terrified of needles.",
+        "My physio did IMS yesterday and it hurt way more than I expected.",
+    )
+    questions = [e.question for e in shipped_engine.faq.entries if e.kind == "answer"]
+    for story in stories:
+        for question in questions:
+            decision = shipped_engine.decide(f"{story} {question}")
+            assert decision.kind != "answer", (story, question)

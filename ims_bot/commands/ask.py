@@ -51,7 +51,7 @@ def render_text(reply: Reply) -> str:
     lines = [reply.text]
     if reply.suggestions:
         lines.append("")
-        where = ", on its asking sentence" if reply.by_sentence else ""
+        where = "" if reply.basis == "question" else f", on its {reply.basis}"
         lines.append(f"[{reply.kind}{where}] best matches:")
         lines += [f"  {s.score:5.1f}  {s.id}  ({s.question})" for s in reply.suggestions]
     else:

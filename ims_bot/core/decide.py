@@ -15,10 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ims_bot.core.faq import OFF_TOPIC, Entry, Settings
+from ims_bot.core.faq import OFF_TOPIC, PERSONAL, Entry, Settings
 from ims_bot.core.index import Candidate
 
 ReplyKind = Literal["answer", "clarify", "escalate", "handoff", "urgent", "smalltalk"]
+Basis = Literal["question", "asking sentence", "story"]
+"""What part of the message a decision was made on: all of it, the sentence that asks,
+or the words around that sentence."""
 MAX_OPTIONS = 3
 OPTION_WINDOW = 20.0
 """Options shown in a clarify score within this many points of the best."""
@@ -41,8 +44,8 @@ class Decision:
     score: float | None = None
     options: tuple[Entry, ...] = ()
     candidates: tuple[Candidate, ...] = ()
-    by_sentence: bool = False
-    """Decided on the question's asking sentence alone (see ``focused``)."""
+    basis: Basis = "question"
+    """The part of the message decided on (see ``focused`` and ``told``)."""
 
 
 def decide(candidates: Sequence[Candidate], settings: Settings) -> Decision:
@@ -88,7 +91,19 @@ def focused(whole: Decision, asking: Decision) -> Decision:
         c.entry.kind == "handoff" and c.score >= CONTEXT_HANDOFF * best.score for c in runners_up
     ):
         return whole
-    return replace(asking, by_sentence=True)
+    return replace(asking, basis="asking sentence")
+
+
+def told(story: Decision) -> Decision | None:
+    """The hand-off that the words around a question's asking sentence call for, if any.
+
+    "I'm 30 weeks pregnant. What are the side effects?" asks something the FAQ answers,
+    but its story alone is a confident hand-off to an entry about the patient's own
+    situation (tagged ``personal``), and that hand-off is the safe reply.
+    """
+    if story.kind == "handoff" and story.entry is not None and PERSONAL in story.entry.tags:
+        return replace(story, basis="story")
+    return None
 
 
 def handoff_nearby(best: Candidate, candidates: Sequence[Candidate]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ims_bot.core.decide import MAX_OPTIONS, Decision, decide, focused
+from ims_bot.core.decide import MAX_OPTIONS, Decision, decide, focused, told
 from ims_bot.core.faq import Faq
 from ims_bot.core.index import MatchIndex
 from ims_bot.core.normalise import asking_sentence, sanitise
@@ -43,7 +43,8 @@ class Engine:
 
     def decide(self, question: str, limit: int = MAX_OPTIONS + 1) -> Decision:
         """The decision for a sanitised ``question``: urgent first, then matching the
-        whole question, then its asking sentence alone (see ``focused``)."""
+        whole question; for a question of several sentences, then a personal hand-off its
+        story calls for (see ``told``), then its asking sentence alone (see ``focused``)."""
         tokens = self.index.normaliser.tokens(question)
         return self._recent(tokens, asking_sentence(question), max(limit, MAX_OPTIONS + 1))
 
@@ -51,17 +52,24 @@ class Engine:
         if self.urgent.scan_tokens(tokens):
             return Decision("urgent")
         whole = self._match(tokens, limit)
-        if whole.kind in ("clarify", "escalate") and sentence:
-            asking = self.index.normaliser.tokens(sentence)
-            if self._tells_a_story(tokens, asking):
-                return focused(whole, self._match(asking, limit))
+        if whole.kind == "handoff" or not sentence:
+            return whole
+        asking = self.index.normaliser.tokens(sentence)
+        story = tuple(token for token in tokens if token not in set(asking))
+        if not story:
+            return whole
+        handoff = told(self._match(story, limit))
+        if handoff is not None:
+            return handoff
+        if whole.kind in ("clarify", "escalate") and self._familiar(story):
+            return focused(whole, self._match(asking, limit))
         return whole
 
-    def _tells_a_story(self, tokens: tuple[str, ...], asking: tuple[str, ...]) -> bool:
+    def _familiar(self, story: tuple[str, ...]) -> bool:
         """Whether the words around the asking sentence mostly speak the FAQ's language:
         "my back is shot" does, "our company bought new software" does not, and then
         the question is too far from the FAQ to be answered on one sentence."""
-        return self.index.known_share(set(tokens) - set(asking)) >= STORY_KNOWN
+        return self.index.known_share(story) >= STORY_KNOWN
 
     def _match(self, tokens: tuple[str, ...], limit: int) -> Decision:
         candidates = self.index.rank(self.index.read_tokens(tokens), limit)

@@ -11,6 +11,10 @@ Kind = Literal["answer", "handoff"]
 OFF_TOPIC = "off-topic"
 """Entries with this tag describe questions out of scope (other meanings of "IMS"): the
 best match being one of them escalates, with the escalation text."""
+PERSONAL = "personal"
+"""Hand-off entries with this tag are about a patient's own medical situation (pregnancy,
+blood thinners, a pacemaker, ...): a question that tells of one is handed off even when
+it goes on to ask something the FAQ answers."""
 
 
 @dataclass(frozen=True)

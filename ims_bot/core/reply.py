@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ims_bot.core.decide import MAX_OPTIONS, Decision, ReplyKind
+from ims_bot.core.decide import MAX_OPTIONS, Basis, Decision, ReplyKind
 from ims_bot.core.faq import Entry, Faq
 from ims_bot.core.index import Candidate
 
@@ -52,9 +52,9 @@ class Reply:
     score: float | None = None
     answer: str | None = None
     suggestions: tuple[Suggestion, ...] = ()
-    by_sentence: bool = False
-    """Matched on the message's asking sentence alone; ``score`` and ``suggestions`` are
-    that sentence's."""
+    basis: Basis = "question"
+    """The part of the message matched: all of it, its asking sentence or its story
+    (``score`` and ``suggestions`` are that part's)."""
 
     @property
     def text(self) -> str:
@@ -109,7 +109,7 @@ def compose(decision: Decision, faq: Faq, question: str, top: int = 3) -> Reply:
         "disclaimer": faq.disclaimer,
         "score": decision.score,
         "suggestions": suggestions(decision.candidates, top),
-        "by_sentence": decision.by_sentence,
+        "basis": decision.basis,
     }
     if decision.kind == "urgent":
         return Reply(kind="urgent", body=faq.urgent.reply, **common)
