@@ -7,6 +7,7 @@ from ims_bot.core.decide import (
     MIN_LEAD,
     OFF_TOPIC,
     PERSONAL,
+    Decision,
     confident,
     decide,
     focused,
@@ -136,3 +137,19 @@ def test_a_story_that_is_no_personal_hand_off_leaves_the_question_alone() -> Non
     unsure = candidates(40.0, 35.0)
     unsure[0] = tagged(unsure[0], kind="handoff", tags=(PERSONAL,))
     assert told(decide(unsure, SETTINGS)) is None
+
+
+def test_the_asking_sentence_may_name_the_whole_questions_close_runner_up() -> None:
+    asking = decide(candidates(80.0, 30.0), SETTINGS)
+    entry = asking.candidates[0].entry
+    other = Entry("e9", "Q9?", "A.")
+
+    def whole(first: Entry, second: float) -> Decision:
+        return decide(
+            [Candidate(first, 30.0, "Q?", 9), Candidate(entry, second, "Q?", 0)], SETTINGS
+        )
+
+    assert focused(whole(other, 24.0), asking).basis == "asking sentence"
+    assert focused(whole(other, 23.0), asking).basis == "question"
+    handoff = Entry("e9", "Q9?", "A.", kind="handoff")
+    assert focused(whole(handoff, 28.0), asking).basis == "question"

@@ -29,6 +29,9 @@ MIN_LEAD = 8.0
 """The smallest lead over the runner-up that is ever answered, however high the score."""
 HANDOFF_WINDOW = 15.0
 """An ordinary answer is withheld when a hand-off entry scores within this many points."""
+AGREE_SHARE = 0.8
+"""An asking sentence's entry agrees with the whole question when the whole ranks it
+first, or second with at least this share of the best score."""
 CONTEXT_HANDOFF = 0.75
 """An ordinary answer to a question's asking sentence is withheld when a hand-off entry
 scores at least this share of the whole question's best score (its story may tell of a
@@ -75,20 +78,24 @@ def focused(whole: Decision, asking: Decision) -> Decision:
     IMS work for bad backs?") scores low as a whole, since the story's words count
     against every entry. Its asking sentence is answered alone only when the whole
     question was not answered or handed off, the sentence is, the whole question ranks
-    the same entry first, no entry for other meanings of "IMS" ranks among its next
-    best, and, for an ordinary answer, no hand-off entry scores at least
-    ``CONTEXT_HANDOFF`` of the whole question's best.
+    the same entry first (or second, within ``AGREE_SHARE`` of the best), no entry for
+    other meanings of "IMS" ranks among its best, and, for an ordinary answer, no other
+    hand-off entry scores at least ``CONTEXT_HANDOFF`` of the whole question's best.
     """
     if whole.kind not in ("clarify", "escalate") or asking.kind not in ("answer", "handoff"):
         return whole
     if asking.entry is None or not whole.candidates:
         return whole
-    best = whole.candidates[0]
-    runners_up = whole.candidates[1 : MAX_OPTIONS + 1]
-    if best.entry.id != asking.entry.id or any(OFF_TOPIC in c.entry.tags for c in runners_up):
+    ranked = whole.candidates[: MAX_OPTIONS + 1]
+    best = ranked[0].score
+    agreeing = [c.entry.id for c in ranked[:2] if c.score >= AGREE_SHARE * best]
+    if asking.entry.id not in agreeing or any(OFF_TOPIC in c.entry.tags for c in ranked):
         return whole
     if asking.kind == "answer" and any(
-        c.entry.kind == "handoff" and c.score >= CONTEXT_HANDOFF * best.score for c in runners_up
+        c.entry.kind == "handoff"
+        and c.entry.id != asking.entry.id
+        and c.score >= CONTEXT_HANDOFF * best
+        for c in ranked
     ):
         return whole
     return replace(asking, basis="asking sentence")
