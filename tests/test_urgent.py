@@ -49,6 +49,10 @@ def test_ordinary_text_is_not_urgent(text: str) -> None:
         "bleeding alot where the needle went in and it wont stop",
         "i dont want to be alive anymore",
         "my chest feels tight after ims",
+        "I'm gasping for air",
+        "my wife collapsed after her session",
+        "blood is pouring out of the needle spot",
+        "sudden worst headache of my life",
     ],
 )
 def test_the_shipped_faq_catches_red_flags(shipped_engine: Engine, text: str) -> None:
@@ -58,3 +62,11 @@ def test_the_shipped_faq_catches_red_flags(shipped_engine: Engine, text: str) ->
 def test_the_shipped_faq_does_not_read_painting_as_fainting(shipped_engine: Engine) -> None:
     decision = shipped_engine.decide("i hurt my elbow painting the house, can ims help")
     assert decision.kind != "urgent"
+
+
+def test_a_question_about_a_collapsed_lung_is_no_emergency(shipped_engine: Engine) -> None:
+    decision = shipped_engine.decide("can ims cause a collapsed lung")
+    assert (decision.kind, decision.entry and decision.entry.id) == (
+        "handoff",
+        "handoff-serious-risks",
+    )
