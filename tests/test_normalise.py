@@ -84,6 +84,17 @@ def test_everyday_words_given_as_spelt_are_never_corrected() -> None:
     assert normaliser.correct("stiif") == "stiff"
 
 
+def test_a_slip_near_several_words_is_read_as_the_one_the_faq_uses_most() -> None:
+    normaliser = Normaliser(vocabulary=["twice a day", "the twitch", "a twitch", "why twitch"])
+    assert normaliser.correct("twich") == "twitch"
+    assert Normaliser(vocabulary=["twice", "twitch"]).correct("twich") == "twice"
+
+
+def test_a_slip_is_read_as_a_topic_word_before_an_everyday_one() -> None:
+    normaliser = Normaliser(vocabulary=["could it", "could i", "spinal cord"], spelt=["could"])
+    assert normaliser.correct("cold") == "cord"
+
+
 def test_the_asking_sentence_is_the_last_question_of_several() -> None:
     assert asking_sentence("does ims hurt") is None
     assert asking_sentence("My back is shot. Does IMS help backs?") == "Does IMS help backs?"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 
 from rapidfuzz import process
@@ -202,13 +203,13 @@ class Normaliser:
         spelt: Iterable[str] = (),
     ) -> None:
         table: dict[tuple[str, ...], tuple[str, ...]] = {}
-        known: dict[str, None] = {}
+        known: Counter[str] = Counter()
         for canonical, variants in synonyms:
             target = tuple(words(canonical))
-            known.update(dict.fromkeys(target))
+            known.update(target)
             for variant in variants:
                 key = tuple(words(variant))
-                known.update(dict.fromkeys(key))
+                known.update(key)
                 if key and key != target:
                     table.setdefault(key, target)
         self._table = table
@@ -216,8 +217,9 @@ class Normaliser:
         self._firsts = {key[0] for key in table}
         texts = list(vocabulary)
         for text in texts:
-            known.update(dict.fromkeys(words(text)))
+            known.update(words(text))
         self.vocabulary = frozenset(known) if texts else frozenset()
+        self._uses = known
         by_letter: dict[str, list[str]] = {}
         for word in self.vocabulary:
             if word.isalpha() and len(word) >= MIN_CORRECTED:
@@ -227,7 +229,8 @@ class Normaliser:
         self._corrections: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
-        """``word``, or the vocabulary word it is a typing slip of (ties: alphabetical)."""
+        """``word``, or the vocabulary word it is a typing slip of: the fewest slips, then
+        the word the FAQ uses most ("twich" is "twitch", not "twice"), then alphabetical."""
         if not self._by_letter or word in self.vocabulary or word in self._spelt:
             return word
         slips = slips_allowed(word)
@@ -236,10 +239,19 @@ class Normaliser:
         cached = self._corrections.get(word)
         if cached is not None:
             return cached
-        match = process.extractOne(
-            word, self._by_letter.get(word[0], ()), scorer=OSA.distance, score_cutoff=slips
+        matches = process.extract(
+            word,
+            self._by_letter.get(word[0], ()),
+            scorer=OSA.distance,
+            score_cutoff=slips,
+            limit=None,
         )
-        corrected = word if match is None else match[0]
+        nearest = min(
+            matches,
+            key=lambda m: (m[1], m[0] in self._spelt, -self._uses[m[0]], m[0]),
+            default=None,
+        )
+        corrected = word if nearest is None else nearest[0]
         if len(self._corrections) < 100_000:
             self._corrections[word] = corrected
         return corrected
