@@ -40,6 +40,8 @@ def test_words(text: str, expected: list[str]) -> None:
         (("needle", "needles", "needling", "needled"), "needl"),
         (("breathe", "breathing"), "breath"),
         (("injuries", "injury"), "injury"),
+        (("ache", "aches", "aching", "ached"), "ach"),
+        (("sore", "sores"), "sore"),
     ],
 )
 def test_stem_makes_forms_meet(forms: tuple[str, ...], root: str) -> None:

@@ -140,7 +140,8 @@ _KEEP_DOUBLE = "lsz"
 
 @functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A light stemmer: plural, -ing, -ed, -ful, -ness and a final -e are stripped.
+    """A light stemmer: plural, -ing, -ed, -ful, -ness and a final -e are stripped (from a
+    four-letter word only after two consonants: "ache" meets "aching", "sore" stays).
 
     It is not linguistics, only consistency: "needle", "needles" and "needling" all
     become "needl"; "breathe" and "breathing" become "breath".
@@ -166,9 +167,13 @@ def stem(word: str) -> str:
     else:
         if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
             word = word[:-1]
-    if word.endswith("e") and len(word) > 4:
+    if word.endswith("e") and (len(word) > 4 or _two_consonants(word[1:3])):
         word = word[:-1]
     return word
+
+
+def _two_consonants(letters: str) -> bool:
+    return len(letters) == 2 and not any(letter in "aeiouy" for letter in letters)
 
 
 MIN_CORRECTED = 4
