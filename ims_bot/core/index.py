@@ -62,13 +62,30 @@ _EVERYDAY_TEXT = """
     apparently supposedly obviously simply anyways besides either neither whether
     otherwise instead lol haha thx ty hmm hm
 """
-EVERYDAY_WORDS = frozenset((_FUNCTION_TEXT + _FRAME_TEXT + _EVERYDAY_TEXT).split())
+_COMMON_TEXT = """
+    everything nothing anything true real actual exact exactly honest seem seems seemed
+    understand bunch little several couple half total lately anymore wait yrs
+    two three four five six seven eight nine ten eleven twelve fifteen twenty thirty
+    forty fifty sixty seventy eighty hundred dozen first second third twice plenty lots
+    again almost around else enough especially finally hardly however later nearly
+    perhaps recently slightly surely today tonight tomorrow yesterday together whatever
+    yeah yep nope sure able certain clear different easy entire fine great hard
+    important likely main next nice normal possible quick ready simple strange weird
+    whole wrong hope wish remember notice morning evening night month year nowadays
+    sometime somehow somewhere anywhere everywhere elsewhere
+"""
+EVERYDAY_WORDS = frozenset((_FUNCTION_TEXT + _FRAME_TEXT + _EVERYDAY_TEXT + _COMMON_TEXT).split())
 """Common English words, the verbs that frame a question ("does it help", "is it
 effective for") rather than name its topic, and everyday words of a backstory ("my wife
 thinks", "honestly", "stuff"): they weigh little even when few entries or none use them,
 and they are never read as a typing slip of an FAQ word."""
-FUNCTION_WORDS = frozenset(stem(word) for word in EVERYDAY_WORDS)
-"""The match tokens of ``EVERYDAY_WORDS``."""
+FUNCTION_WORDS = frozenset(
+    stem(word) for word in (_FUNCTION_TEXT + _FRAME_TEXT + _EVERYDAY_TEXT).split()
+)
+"""The match tokens of ``EVERYDAY_WORDS`` that weigh little even where the FAQ uses them."""
+COMMON_WORDS = frozenset(stem(word) for word in EVERYDAY_WORDS)
+"""The match tokens of ``EVERYDAY_WORDS``: each weighs little where the FAQ does not use it;
+a FAQ that does ("is that true", "are you real") gives it its own weight."""
 FUNCTION_WEIGHT = 0.8
 """The most a function word weighs; distinctive words weigh from about 0.7 to 5."""
 ENTRY_SHARE = 0.35
@@ -197,7 +214,7 @@ class MatchIndex:
             if word in self.idf:
                 terms.append(Term(word, word, self.idf[word]))
             else:
-                weight = FUNCTION_WEIGHT if word in FUNCTION_WORDS else self.unknown_idf
+                weight = FUNCTION_WEIGHT if word in COMMON_WORDS else self.unknown_idf
                 terms.append(Term(word, None, weight))
         return terms
 
