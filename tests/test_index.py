@@ -137,3 +137,27 @@ def test_words_only_other_meanings_of_ims_use_are_not_known() -> None:
     assert index.known_share(index.normaliser.tokens("sore back")) == 1.0
     assert index.known_share(index.normaliser.tokens("member login")) == 0.0
     assert index.known_share(index.normaliser.tokens("back login")) == 0.5
+
+
+def test_a_common_word_weighs_little_only_where_the_faq_does_not_use_it() -> None:
+    index = MatchIndex(
+        faq_of(
+            """\
+  - id: truth
+    question: Is that true?
+    answer: A.
+  - id: sore
+    question: Will my back be sore?
+    answer: B.
+  - id: knee
+    question: Can IMS help my knee?
+    answer: C.
+  - id: cost
+    question: How much does IMS cost?
+    answer: D.
+"""
+        )
+    )
+    true, nothing = index.read("true nothing")
+    assert (nothing.term, nothing.weight) == (None, FUNCTION_WEIGHT)
+    assert true.term == "true" and true.weight > FUNCTION_WEIGHT
