@@ -8,9 +8,9 @@ with its acceptable entry ids, or ``escalate`` (off-topic) or ``urgent``; a ques
 whose ids are all ``handoff`` entries is a hand-off question. Asserted: no off-topic,
 hand-off or urgent question given an ordinary answer; every urgent question caught; no
 more in-scope questions answered with a wrong entry than the set allows; and at least
-the set's floor of in-scope questions answered with an acceptable entry. The product's
-target for that share is 90%; each floor is the count the shipped FAQ reaches today, so
-any loss fails. The figures are written to the test report.
+the set's floor of in-scope questions answered with an acceptable entry, and on the main
+set at least the product's target of 90%; each floor is the count the shipped FAQ
+reaches today, so any loss fails. The figures are written to the test report.
 """
 
 from __future__ import annotations
@@ -26,14 +26,16 @@ from ims_bot.core.engine import Engine
 
 EVAL = Path(__file__).parent / "eval"
 SETS = {
-    "questions.yaml": (191, 0),
-    "independent-a.yaml": (115, 1),
+    "questions.yaml": (192, 0),
+    "independent-a.yaml": (116, 1),
     "independent-b.yaml": (130, 1),
-    "independent-c.yaml": (125, 0),
-    "independent-d.yaml": (125, 0),
+    "independent-c.yaml": (128, 0),
+    "independent-d.yaml": (127, 0),
 }
 """Each set's floor of in-scope questions answered right (of 213, 150, 150, 150 and 150), and
 its most in-scope questions answered with a wrong entry."""
+TARGET = 0.9
+"""The share of the main set's in-scope questions that must be answered right."""
 
 
 @dataclass
@@ -137,6 +139,11 @@ def test_the_main_set_has_the_required_size(shipped_engine: Engine) -> None:
 
 def test_in_scope_questions_are_answered_right(score: Score) -> None:
     assert score.right["in-scope"] >= SETS[score.name][0], score.summary()
+
+
+def test_the_main_set_meets_the_target(score: Score) -> None:
+    if score.name == "questions.yaml":
+        assert score.right["in-scope"] >= TARGET * score.total["in-scope"], score.summary()
 
 
 def test_in_scope_wrong_answers_stay_rare(score: Score) -> None:
