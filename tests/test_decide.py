@@ -153,3 +153,9 @@ def test_the_asking_sentence_may_name_the_whole_questions_close_runner_up() -> N
     assert focused(whole(other, 23.0), asking).basis == "question"
     handoff = Entry("e9", "Q9?", "A.", kind="handoff")
     assert focused(whole(handoff, 28.0), asking).basis == "question"
+
+
+def test_a_hand_off_needs_a_little_less_evidence_than_an_answer() -> None:
+    assert decide(candidates(50.0, 40.0), SETTINGS).kind == "clarify"  # 50 + 10 < 65
+    assert decide(candidates(50.0, 40.0, kind="handoff"), SETTINGS).kind == "handoff"
+    assert decide(candidates(48.0, 40.0, kind="handoff"), SETTINGS).kind == "clarify"

@@ -5,7 +5,8 @@ its lead over the runner-up together reach ``answer_at`` (score + lead >= answer
 score is at most ``margin`` below ``answer_at``, and its lead is at least ``MIN_LEAD``.
 So a score just at ``answer_at`` needs only a small lead, while a lower one needs a lead
 as wide as its shortfall: with the defaults (58), 50 against a runner-up of 40 reaches
-60, 50 against 45 does not. Plausible but unconfident entries are offered as options;
+60, 50 against 45 does not. A hand-off entry (a referral to a person) needs
+``HANDOFF_EASE`` points less. Plausible but unconfident entries are offered as options;
 everything else escalates.
 """
 
@@ -25,6 +26,9 @@ or the words around that sentence."""
 MAX_OPTIONS = 3
 OPTION_WINDOW = 20.0
 """Options shown in a clarify score within this many points of the best."""
+HANDOFF_EASE = 6.0
+"""How many points less than ``answer_at`` a hand-off entry's score plus lead needs: a
+referral to a person is the safe side, so it may be given on a little less evidence."""
 MIN_LEAD = 8.0
 """The smallest lead over the runner-up that is ever answered, however high the score."""
 HANDOFF_WINDOW = 15.0
@@ -61,7 +65,10 @@ def decide(candidates: Sequence[Candidate], settings: Settings) -> Decision:
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     if OFF_TOPIC in best.entry.tags:
         return Decision("escalate", entry=best.entry, score=best.score, candidates=candidates)
-    if confident(best.score, runner_up, settings) and not handoff_nearby(best, candidates):
+    bar = settings
+    if best.entry.kind == "handoff":
+        bar = replace(settings, answer_at=settings.answer_at - HANDOFF_EASE)
+    if confident(best.score, runner_up, bar) and not handoff_nearby(best, candidates):
         return Decision(best.entry.kind, entry=best.entry, score=best.score, candidates=candidates)
     options = tuple(
         c.entry
