@@ -147,16 +147,23 @@ def latency(name: str, faq: Faq) -> dict[str, float]:
     return {"ours": ours, "raw": raw, "difflib": slow}
 
 
-def cold_start(
-    command: Sequence[str], runs: int = 7, environ: dict[str, str] | None = None
-) -> float:
-    """Median wall time of running ``command`` to completion, in seconds."""
-    times = []
+Run = tuple[Sequence[str], dict[str, str] | None]
+"""A command and its environment (None: this process's)."""
+
+
+def cold_starts(commands: dict[str, Run], runs: int = 9) -> dict[str, float]:
+    """Median wall time of running each command to completion, in seconds.
+
+    The commands take turns, run after run, so that a change in the machine's load
+    weighs on all of them alike and their ratios hold.
+    """
+    times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, env=environ)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, (command, environ) in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, env=environ)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(spent) for name, spent in times.items()}
 
 
 def main() -> None:
@@ -171,13 +178,18 @@ def main() -> None:
         results[str(size)] = latency(f"generated {size:,}", generated_faq(size))
     growth = results["10000"]["ours"] / results["1000"]["ours"]
     print(f"\nGrowth from 1,000 to 10,000 entries: x{growth:.1f} per question.")
-    bare = cold_start([sys.executable, "-c", "import rapidfuzz, rich, yaml"])
     ask = [sys.executable, "-m", "ims_bot", "ask", "does ims hurt"]
     with tempfile.TemporaryDirectory() as cache:
         environ = {**os.environ, "XDG_CACHE_HOME": cache}
-        cold_start(ask, runs=1, environ=environ)  # prepares and stores the engine
-        cached = cold_start(ask, environ=environ)
-    uncached = cold_start(ask, environ={**os.environ, "IMS_BOT_CACHE": "off"})
+        subprocess.run(ask, check=True, capture_output=True, env=environ)  # stores the engine
+        spent = cold_starts(
+            {
+                "bare": ([sys.executable, "-c", "import rapidfuzz, rich, yaml"], None),
+                "cached": (ask, environ),
+                "uncached": (ask, {**os.environ, "IMS_BOT_CACHE": "off"}),
+            }
+        )
+    bare, cached, uncached = spent["bare"], spent["cached"], spent["uncached"]
     print(
         f"Cold start: bare imports {1e3 * bare:.0f} ms; `ims-bot ask` {1e3 * cached:.0f} ms "
         f"with the prepared engine cached (ratio {cached / bare:.2f}), {1e3 * uncached:.0f} ms "
