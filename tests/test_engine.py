@@ -30,8 +30,8 @@ def test_a_pickled_engine_decides_as_the_original(mini_engine: Engine) -> None:
 
 def test_a_question_with_a_story_is_answered_on_its_asking_sentence(shipped_engine: Engine) -> None:
     decision = shipped_engine.decide(
-        "I've had sciatica on and off for years and it's flared up again, shooting down my "
-        "left leg. Would IMS be something that helps sciatica?"
+        "I've had sciatica for years and it has flared up again, shooting down my left leg "
+        "and into my foot. Would IMS be something that helps sciatica?"
     )
     assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "sciatica")
     assert decision.basis == "asking sentence"

@@ -92,6 +92,10 @@ ENTRY_SHARE = 0.35
 """How much of an entry's score comes from its whole vocabulary rather than one phrasing."""
 CHAR_SHARE = 0.6
 """How much of a reranked score depends on character-level similarity."""
+CHAR_WORDS = 12
+"""Beyond this many distinct words, a question's character similarity counts for
+proportionally less: a long question is near-identical to no phrasing, so the
+characters tell its entries apart less than its words do."""
 RERANK = 6
 """How many of the best entries are reranked by character-level similarity."""
 SECOND_SHARE = 0.3
@@ -327,6 +331,7 @@ class MatchIndex:
         down can overtake a reranked one.
         """
         query = " ".join(term.word for term in terms)
+        share = CHAR_SHARE * min(1.0, CHAR_WORDS / max(1, len(terms)))
         top = []
         for score, owner, example in scored[:RERANK]:
             texts = self._texts[owner]
@@ -335,11 +340,11 @@ class MatchIndex:
                 texts = [text for i, text in enumerate(texts, first) if i not in excluded]
             best = extractOne(query, texts, scorer=ratio)
             chars = best[1] if best else 0.0
-            factor = 1 - CHAR_SHARE + CHAR_SHARE * chars / 100
+            factor = 1 - share + share * chars / 100
             top.append((round(score * factor, 1), owner, example))
         top.sort(key=lambda item: (-item[0], item[1]))
         rest = [
-            (round(score * (1 - CHAR_SHARE), 1), owner, example)
+            (round(score * (1 - share), 1), owner, example)
             for score, owner, example in scored[RERANK:]
         ]
         return top + rest
