@@ -107,13 +107,16 @@ def test_the_asking_sentence_is_not_answered_against_the_whole_question() -> Non
     assert focused(decide(off_topic_next, SETTINGS), asking).basis == "question"
 
 
-def test_a_story_near_a_hand_off_gets_no_ordinary_answer() -> None:
+def test_a_story_near_a_personal_hand_off_gets_no_ordinary_answer() -> None:
     whole = candidates(28.0, 22.0)
-    whole[1] = tagged(whole[1], kind="handoff")
+    whole[1] = tagged(whole[1], kind="handoff", tags=(PERSONAL,))
     asking = decide(candidates(80.0, 30.0), SETTINGS)
     assert focused(decide(whole, SETTINGS), asking).kind != "answer"
     handoff = decide(candidates(80.0, 30.0, kind="handoff"), SETTINGS)
     assert focused(decide(whole, SETTINGS), handoff).kind == "handoff"
+    front_desk = candidates(28.0, 22.0)
+    front_desk[1] = tagged(front_desk[1], kind="handoff")
+    assert focused(decide(front_desk, SETTINGS), asking).kind == "answer"
 
 
 def test_how_many_candidates_were_ranked_never_changes_the_decision() -> None:
@@ -151,7 +154,7 @@ def test_the_asking_sentence_may_name_the_whole_questions_close_runner_up() -> N
 
     assert focused(whole(other, 24.0), asking).basis == "asking sentence"
     assert focused(whole(other, 23.0), asking).basis == "question"
-    handoff = Entry("e9", "Q9?", "A.", kind="handoff")
+    handoff = Entry("e9", "Q9?", "A.", kind="handoff", tags=(PERSONAL,))
     assert focused(whole(handoff, 28.0), asking).basis == "question"
 
 

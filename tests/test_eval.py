@@ -27,9 +27,9 @@ from ims_bot.core.engine import Engine
 EVAL = Path(__file__).parent / "eval"
 SETS = {
     "questions.yaml": (192, 0),
-    "independent-a.yaml": (117, 1),
+    "independent-a.yaml": (119, 1),
     "independent-b.yaml": (131, 1),
-    "independent-c.yaml": (128, 0),
+    "independent-c.yaml": (130, 0),
     "independent-d.yaml": (128, 0),
 }
 """Each set's floor of in-scope questions answered right (of 213, 150, 150, 150 and 150), and

@@ -37,9 +37,10 @@ AGREE_SHARE = 0.8
 """An asking sentence's entry agrees with the whole question when the whole ranks it
 first, or second with at least this share of the best score."""
 CONTEXT_HANDOFF = 0.75
-"""An ordinary answer to a question's asking sentence is withheld when a hand-off entry
-scores at least this share of the whole question's best score (its story may tell of a
-personal situation)."""
+"""An ordinary answer to a question's asking sentence is withheld when a ``personal``
+hand-off entry scores at least this share of the whole question's best score (its story
+may tell of the patient's own situation). Front-desk and aftercare hand-offs do not
+count: "I've been a truck driver 30 years" is no question about driving after a session."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def focused(whole: Decision, asking: Decision) -> Decision:
     question was not answered or handed off, the sentence is, the whole question ranks
     the same entry first (or second, within ``AGREE_SHARE`` of the best), no entry for
     other meanings of "IMS" ranks among its best, and, for an ordinary answer, no other
-    hand-off entry scores at least ``CONTEXT_HANDOFF`` of the whole question's best.
+    ``personal`` hand-off entry scores at least ``CONTEXT_HANDOFF`` of the whole
+    question's best.
     """
     if whole.kind not in ("clarify", "escalate") or asking.kind not in ("answer", "handoff"):
         return whole
@@ -99,7 +101,7 @@ def focused(whole: Decision, asking: Decision) -> Decision:
     if asking.entry.id not in agreeing or any(OFF_TOPIC in c.entry.tags for c in ranked):
         return whole
     if asking.kind == "answer" and any(
-        c.entry.kind == "handoff"
+        PERSONAL in c.entry.tags
         and c.entry.id != asking.entry.id
         and c.score >= CONTEXT_HANDOFF * best
         for c in ranked
