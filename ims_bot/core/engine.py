@@ -55,7 +55,8 @@ class Engine:
         if whole.kind == "handoff" or not sentence:
             return whole
         asking = self.index.normaliser.tokens(sentence)
-        story = tuple(token for token in tokens if token not in set(asking))
+        asked = set(asking)
+        story = tuple(token for token in tokens if token not in asked)
         if not story:
             return whole
         handoff = told(self._match(story, limit))

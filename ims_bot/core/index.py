@@ -76,9 +76,10 @@ _COMMON_TEXT = """
 """
 EVERYDAY_WORDS = frozenset((_FUNCTION_TEXT + _FRAME_TEXT + _EVERYDAY_TEXT + _COMMON_TEXT).split())
 """Common English words, the verbs that frame a question ("does it help", "is it
-effective for") rather than name its topic, and everyday words of a backstory ("my wife
-thinks", "honestly", "stuff"): they weigh little even when few entries or none use them,
-and they are never read as a typing slip of an FAQ word."""
+effective for") rather than name its topic, everyday words of a backstory ("my wife
+thinks", "honestly", "stuff") and other common words ("nothing", "several"): they weigh
+little where the FAQ does not use them (the first three kinds even where it does), and
+they are never read as a typing slip of an FAQ word."""
 FUNCTION_WORDS = frozenset(
     stem(word) for word in (_FUNCTION_TEXT + _FRAME_TEXT + _EVERYDAY_TEXT).split()
 )

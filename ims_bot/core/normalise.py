@@ -235,7 +235,8 @@ class Normaliser:
 
     def correct(self, word: str) -> str:
         """``word``, or the vocabulary word it is a typing slip of: the fewest slips, then
-        the word the FAQ uses most ("twich" is "twitch", not "twice"), then alphabetical."""
+        a topic word before an everyday one ("cold" is not "could"), then the word the FAQ
+        uses most ("twich" is "twitch", not "twice"), then alphabetical."""
         if not self._by_letter or word in self.vocabulary or word in self._spelt:
             return word
         slips = slips_allowed(word)
