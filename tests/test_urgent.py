@@ -53,6 +53,13 @@ def test_ordinary_text_is_not_urgent(text: str) -> None:
         "my wife collapsed after her session",
         "blood is pouring out of the needle spot",
         "sudden worst headache of my life",
+        "a few hours after IMS on my upper back it hurts every time I take a deep breath",
+        "sharp pain on inhalation after needling near my ribs",
+        "she has a crushing feeling in her chest",
+        "patient collapsed in waiting room",
+        "his lips are going purple",
+        "I'm thinking about ending it all",
+        "my throat is closing up",
     ],
 )
 def test_the_shipped_faq_catches_red_flags(shipped_engine: Engine, text: str) -> None:
