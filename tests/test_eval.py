@@ -28,7 +28,7 @@ EVAL = Path(__file__).parent / "eval"
 SETS = {
     "questions.yaml": (192, 0),
     "independent-a.yaml": (119, 1),
-    "independent-b.yaml": (131, 1),
+    "independent-b.yaml": (132, 1),
     "independent-c.yaml": (130, 0),
     "independent-d.yaml": (128, 0),
 }
