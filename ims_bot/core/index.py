@@ -73,7 +73,9 @@ _COMMON_TEXT = """
     yeah yep nope sure able certain clear different easy entire fine great hard
     important likely main next nice normal possible quick ready simple strange weird
     whole wrong hope wish remember notice morning evening night month year nowadays
-    sometime somehow somewhere anywhere everywhere elsewhere
+    sometime somehow somewhere anywhere everywhere elsewhere typically commonly
+    associated regarding concerning approximately roughly overall professional
+    professionals healthcare
 """
 EVERYDAY_WORDS = frozenset((_FUNCTION_TEXT + _FRAME_TEXT + _EVERYDAY_TEXT + _COMMON_TEXT).split())
 """Common English words, the verbs that frame a question ("does it help", "is it
