@@ -60,6 +60,13 @@ def test_ordinary_text_is_not_urgent(text: str) -> None:
         "his lips are going purple",
         "I'm thinking about ending it all",
         "my throat is closing up",
+        "it hurts sharply every time I take a breath in since the needling yesterday",
+        "heavy squeezing feeling behind my breastbone and my left hand is tingling",
+        "a man in the waiting room just slumped over in his chair",
+        "the needle hole is spurting blood pls someone come",
+        "the woman beside me is talking nonsense and her mouth is falling on one side",
+        "everyone would be better off without me",
+        "tbh thinking of unaliving myself",
     ],
 )
 def test_the_shipped_faq_catches_red_flags(shipped_engine: Engine, text: str) -> None:

@@ -16,7 +16,7 @@ from rapidfuzz.distance import OSA
 
 from ims_bot.core.normalise import Normaliser
 
-WINDOW_SLACK = 5
+WINDOW_SLACK = 7
 """How many other words may stand between the words of one phrase."""
 READINGS_CACHE = 4096
 """How many distinct words have their reading remembered (the first seen), so a common word
