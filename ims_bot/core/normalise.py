@@ -101,6 +101,7 @@ _SHORTHAND = {
     "abt": "about",
     "wat": "what",
     "wats": "what is",
+    "cnt": "can not",
 }
 
 
