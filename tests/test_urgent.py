@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ims_bot.core.engine import Engine
-from ims_bot.core.normalise import Normaliser
+from ims_bot.core.normalise import Normaliser, sanitise
 from ims_bot.core.urgent import UrgentScanner
 
 SCANNER = UrgentScanner(
@@ -84,3 +86,11 @@ def test_a_question_about_a_collapsed_lung_is_no_emergency(shipped_engine: Engin
         "handoff",
         "handoff-serious-risks",
     )
+
+
+def test_every_listed_emergency_gets_the_urgent_reply(shipped_engine: Engine) -> None:
+    lines = (Path(__file__).parent / "eval" / "emergencies.txt").read_text().splitlines()
+    messages = [line for line in lines if line and not line.startswith("#")]
+    assert len(messages) >= 150
+    missed = [text for text in messages if shipped_engine.decide(sanitise(text)).kind != "urgent"]
+    assert not missed
