@@ -77,15 +77,14 @@ _COMMON_TEXT = """
     associated regarding concerning approximately roughly overall professional
     professionals healthcare
 """
-EVERYDAY_WORDS = frozenset((_FUNCTION_TEXT + _FRAME_TEXT + _EVERYDAY_TEXT + _COMMON_TEXT).split())
+_CAPPED = (_FUNCTION_TEXT + _FRAME_TEXT + _EVERYDAY_TEXT).split()
+EVERYDAY_WORDS = frozenset(_CAPPED + _COMMON_TEXT.split())
 """Common English words, the verbs that frame a question ("does it help", "is it
 effective for") rather than name its topic, everyday words of a backstory ("my wife
 thinks", "honestly", "stuff") and other common words ("nothing", "several"): they weigh
 little where the FAQ does not use them (the first three kinds even where it does), and
 they are never read as a typing slip of an FAQ word."""
-FUNCTION_WORDS = frozenset(
-    stem(word) for word in (_FUNCTION_TEXT + _FRAME_TEXT + _EVERYDAY_TEXT).split()
-)
+FUNCTION_WORDS = frozenset(stem(word) for word in _CAPPED)
 """The match tokens of ``EVERYDAY_WORDS`` that weigh little even where the FAQ uses them."""
 COMMON_WORDS = frozenset(stem(word) for word in EVERYDAY_WORDS)
 """The match tokens of ``EVERYDAY_WORDS``: each weighs little where the FAQ does not use it;
