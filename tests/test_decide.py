@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ims_bot.core.decide import (
+    LONG_FLOOR,
+    LONG_RATIO,
     MAX_OPTIONS,
     MIN_LEAD,
     OFF_TOPIC,
@@ -63,6 +65,19 @@ def test_a_lower_score_needs_a_lead_that_makes_up_the_shortfall() -> None:
 def test_even_a_perfect_score_needs_the_minimum_lead() -> None:
     assert not confident(100.0, 100.0 - MIN_LEAD / 2, SETTINGS)
     assert confident(100.0, 100.0 - MIN_LEAD, SETTINGS)
+
+
+def test_a_long_question_may_be_answered_on_a_clear_relative_lead() -> None:
+    runner_up = 25.0
+    score = LONG_RATIO * runner_up + 1  # 33.5: under the floor
+    assert not confident(score, runner_up, SETTINGS, long=True)
+    score = max(LONG_FLOOR, LONG_RATIO * runner_up) + 1
+    assert not confident(score, runner_up, SETTINGS)
+    assert confident(score, runner_up, SETTINGS, long=True)
+    assert not confident(score, score / LONG_RATIO + 0.5, SETTINGS, long=True)
+    assert not confident(LONG_FLOOR + MIN_LEAD / 2, LONG_FLOOR, SETTINGS, long=True)
+    assert decide(candidates(score, runner_up), SETTINGS, long=True).kind == "answer"
+    assert decide(candidates(score, runner_up), SETTINGS).kind == "clarify"
 
 
 def test_close_candidates_are_offered_as_options() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pickle
 
-from ims_bot.core.engine import Engine
+from ims_bot.core.decide import LONG_FLOOR, LONG_RATIO
+from ims_bot.core.engine import LONG_KNOWN, LONG_WORDS, Engine
 from ims_bot.core.faq import Faq
 
 
@@ -29,12 +30,34 @@ def test_a_pickled_engine_decides_as_the_original(mini_engine: Engine) -> None:
 
 
 def test_a_question_with_a_story_is_answered_on_its_asking_sentence(shipped_engine: Engine) -> None:
-    decision = shipped_engine.decide(
+    decision = shipped_engine.decide("My back has been sore for years. Does IMS help back pain?")
+    assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "back-and-neck-pain")
+    assert decision.basis == "asking sentence"
+
+
+def test_a_long_question_in_the_faqs_words_is_answered_on_its_lead(shipped_engine: Engine) -> None:
+    question = (
         "I've had sciatica for years and it has flared up again, shooting down my left leg "
         "and into my foot. Would IMS be something that helps sciatica?"
     )
+    decision = shipped_engine.decide(question)
     assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "sciatica")
-    assert decision.basis == "asking sentence"
+    assert decision.score is not None and decision.score < shipped_engine.faq.settings.answer_at
+    assert decision.basis == "question"
+
+
+def test_a_long_question_in_other_words_is_not_answered_on_its_lead(
+    shipped_engine: Engine,
+) -> None:
+    question = (
+        "sciatica and sciatic nerve pain down my leg, can ims treat sciatica, "
+        "asks our warehouse vendor"
+    )
+    terms = shipped_engine.index.read(question)
+    best, runner_up = shipped_engine.index.rank(terms, 2)
+    assert len(terms) >= LONG_WORDS and shipped_engine.index.known_share(terms) < LONG_KNOWN
+    assert best.score >= max(LONG_FLOOR, LONG_RATIO * runner_up.score)
+    assert shipped_engine.decide(question).kind == "clarify"
 
 
 def test_a_story_from_another_world_keeps_the_asking_sentence_unanswered(

@@ -6,7 +6,8 @@ score is at most ``margin`` below ``answer_at``, and its lead is at least ``MIN_
 So a score just at ``answer_at`` needs only a small lead, while a lower one needs a lead
 as wide as its shortfall: with the defaults (58), 50 against a runner-up of 40 reaches
 60, 50 against 45 does not. A hand-off entry (a referral to a person) needs
-``HANDOFF_EASE`` points less. Plausible but unconfident entries are offered as options;
+``HANDOFF_EASE`` points less. A long question may also be answered on a clear relative
+lead (see ``confident``). Plausible but unconfident entries are offered as options;
 everything else escalates.
 """
 
@@ -31,6 +32,10 @@ HANDOFF_EASE = 6.0
 referral to a person is the safe side, so it may be given on a little less evidence."""
 MIN_LEAD = 8.0
 """The smallest lead over the runner-up that is ever answered, however high the score."""
+LONG_FLOOR = 34.0
+"""The lowest score a long question's best entry is answered at (see ``confident``)."""
+LONG_RATIO = 1.3
+"""How many times its runner-up's score a long question's best entry needs."""
 HANDOFF_WINDOW = 15.0
 """An ordinary answer is withheld when a hand-off entry scores within this many points."""
 AGREE_SHARE = 0.8
@@ -56,8 +61,9 @@ class Decision:
     """The part of the message decided on (see ``focused`` and ``told``)."""
 
 
-def decide(candidates: Sequence[Candidate], settings: Settings) -> Decision:
-    """Choose the reply kind for ranked ``candidates`` (best first)."""
+def decide(candidates: Sequence[Candidate], settings: Settings, long: bool = False) -> Decision:
+    """Choose the reply kind for ranked ``candidates`` (best first); ``long``: they rank
+    a long question that mostly speaks the FAQ's language (see ``confident``)."""
     candidates = tuple(candidates)
     if not candidates or candidates[0].score < settings.clarify_at:
         score = candidates[0].score if candidates else None
@@ -69,7 +75,7 @@ def decide(candidates: Sequence[Candidate], settings: Settings) -> Decision:
     bar = settings
     if best.entry.kind == "handoff":
         bar = replace(settings, answer_at=settings.answer_at - HANDOFF_EASE)
-    if confident(best.score, runner_up, bar) and not handoff_nearby(best, candidates):
+    if confident(best.score, runner_up, bar, long) and not handoff_nearby(best, candidates):
         return Decision(best.entry.kind, entry=best.entry, score=best.score, candidates=candidates)
     options = tuple(
         c.entry
@@ -138,11 +144,17 @@ def handoff_nearby(best: Candidate, candidates: Sequence[Candidate]) -> bool:
     )
 
 
-def confident(score: float, runner_up: float, settings: Settings) -> bool:
-    """Whether the best ``score`` may be answered, given the ``runner_up``'s score."""
+def confident(score: float, runner_up: float, settings: Settings, long: bool = False) -> bool:
+    """Whether the best ``score`` may be answered, given the ``runner_up``'s score.
+
+    A ``long`` question ("ive had sciatica down the back of my leg since christmas, is
+    intramuscular stimulation something they use for that") scores low against every
+    entry, since its story's words count against all of them alike; its best entry is
+    also answered from ``LONG_FLOOR`` when it scores ``LONG_RATIO`` times its runner-up.
+    """
     lead = score - runner_up
-    return (
-        score + lead >= settings.answer_at
-        and score >= settings.answer_at - settings.margin
-        and lead >= MIN_LEAD
-    )
+    if lead < MIN_LEAD:
+        return False
+    if score + lead >= settings.answer_at and score >= settings.answer_at - settings.margin:
+        return True
+    return long and score >= LONG_FLOOR and score >= LONG_RATIO * runner_up

@@ -14,6 +14,12 @@ from ims_bot.core.urgent import UrgentScanner
 STORY_KNOWN = 0.5
 """The least weighted share of the words around an asking sentence that the FAQ must
 use before the sentence may be answered alone."""
+LONG_WORDS = 12
+"""How many distinct words make a question long: its best entry may then be answered on
+a clear relative lead (see ``decide.confident``)."""
+LONG_KNOWN = 0.6
+"""The least weighted share of a long question's words that the FAQ must use for that:
+the lead of a long question in other words ("our new software at work") tells nothing."""
 RECENT = 1024
 """How many recent decisions are kept, so a question asked again (the common ones at a
 kiosk, the same turn in several dialogues) is not scored again."""
@@ -70,11 +76,13 @@ class Engine:
         """Whether the words around the asking sentence mostly speak the FAQ's language:
         "my back is shot" does, "our company bought new software" does not, and then
         the question is too far from the FAQ to be answered on one sentence."""
-        return self.index.known_share(story) >= STORY_KNOWN
+        return self.index.known_share(self.index.read_tokens(story)) >= STORY_KNOWN
 
     def _match(self, tokens: tuple[str, ...], limit: int) -> Decision:
-        candidates = self.index.rank(self.index.read_tokens(tokens), limit)
-        return decide(candidates, self.faq.settings)
+        terms = self.index.read_tokens(tokens)
+        candidates = self.index.rank(terms, limit)
+        long = len(terms) >= LONG_WORDS and self.index.known_share(terms) >= LONG_KNOWN
+        return decide(candidates, self.faq.settings, long)
 
     def reply(self, text: str, top: int = 3) -> Reply:
         """The reply to one message, with no conversation state; never raises."""

@@ -202,10 +202,9 @@ class MatchIndex:
     def _weight(term: str, idf: float) -> float:
         return min(idf, FUNCTION_WEIGHT) if term in FUNCTION_WORDS else idf
 
-    def known_share(self, tokens: Iterable[str]) -> float:
-        """The weighted share of the normalised ``tokens`` that the FAQ's phrasings use,
-        leaving out words only its entries for other meanings of "IMS" use ("login")."""
-        terms = self.read_tokens(tokens)
+    def known_share(self, terms: list[Term]) -> float:
+        """The weighted share of the read ``terms`` that the FAQ's phrasings use, leaving
+        out words only its entries for other meanings of "IMS" use ("login")."""
         total = sum(term.weight for term in terms)
         known = sum(term.weight for term in terms if term.term in self._topical)
         return known / total if total else 0.0
