@@ -48,7 +48,7 @@ _FUNCTION_TEXT = """
 """
 _FRAME_TEXT = """
     help helps helped work works effective effectiveness treat treats treated used use
-    using good fix cure useful worth
+    using good fix cure useful worth done
 """
 _EVERYDAY_TEXT = """
     wife husband partner friend friends mate buddy neighbour neighbor colleague coworker
