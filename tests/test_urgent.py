@@ -8,7 +8,7 @@ import pytest
 
 from ims_bot.core.engine import Engine
 from ims_bot.core.normalise import Normaliser, sanitise
-from ims_bot.core.urgent import UrgentScanner
+from ims_bot.core.urgent import UrgentScanner, expand
 
 SCANNER = UrgentScanner(
     ["chest pain", "can not breathe", "fainted"],
@@ -80,6 +80,27 @@ def test_the_shipped_faq_does_not_read_painting_as_fainting(shipped_engine: Engi
     assert decision.kind != "urgent"
 
 
+def test_a_word_the_faq_uses_is_no_slip_of_a_red_flag_word(shipped_engine: Engine) -> None:
+    assert shipped_engine.urgent.scan("i passed out") == "passed out"
+    for text in ("my back went out yesterday", "my upper back locks up and gives out"):
+        assert shipped_engine.urgent.scan(text) is None, text
+
+
+def test_a_phrase_may_list_alternatives_for_a_word() -> None:
+    assert list(expand("face|lips grey|blue")) == [
+        "face grey",
+        "face blue",
+        "lips grey",
+        "lips blue",
+    ]
+    assert list(expand("chest pain")) == ["chest pain"]
+    scanner = UrgentScanner(["face|lips grey|blue", "lips blue"], Normaliser())
+    assert scanner.scan("her lips have gone blue") == "lips blue"
+    assert scanner.scan("his face is grey") == "face grey"
+    assert scanner.scan("grey skies today") is None
+    assert len(scanner.phrases) == 4
+
+
 def test_a_question_about_a_collapsed_lung_is_no_emergency(shipped_engine: Engine) -> None:
     decision = shipped_engine.decide("can ims cause a collapsed lung")
     assert (decision.kind, decision.entry and decision.entry.id) == (
@@ -91,6 +112,6 @@ def test_a_question_about_a_collapsed_lung_is_no_emergency(shipped_engine: Engin
 def test_every_listed_emergency_gets_the_urgent_reply(shipped_engine: Engine) -> None:
     lines = (Path(__file__).parent / "eval" / "emergencies.txt").read_text().splitlines()
     messages = [line for line in lines if line and not line.startswith("#")]
-    assert len(messages) >= 150
+    assert len(messages) >= 290
     missed = [text for text in messages if shipped_engine.decide(sanitise(text)).kind != "urgent"]
     assert not missed

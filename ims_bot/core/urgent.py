@@ -2,19 +2,23 @@
 
 A phrase matches when all its words (normalised the same way as questions, synonyms
 applied) occur close together in the text, in any order: "chest pain" catches "my
-chest hurts" and "pain in my chest". A word of five letters or more also matches one
-typing slip away with the same first letter ("breath" / "braeth", but not "paint" /
-"faint"), because people in distress type in a hurry.
+chest hurts" and "pain in my chest". A word of five letters or more also matches a word
+one typing slip away with the same first letter that the FAQ does not use ("breath" /
+"braeth", but not "paint" / "faint", nor "black" / "back"), because people in distress
+type in a hurry. A word of a phrase may list
+alternatives with "|": "face|lips grey|blue" stands for "face grey", "face blue", "lips
+grey" and "lips blue".
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from rapidfuzz.distance import OSA
 
-from ims_bot.core.normalise import Normaliser
+from ims_bot.core.normalise import Normaliser, stem
 
 WINDOW_SLACK = 7
 """How many other words may stand between the words of one phrase."""
@@ -35,20 +39,26 @@ class UrgentScanner:
         self.normaliser = normaliser
         self.phrases: list[tuple[str, tuple[str, ...]]] = []
         containing: dict[str, list[int]] = defaultdict(list)
-        for phrase in phrases:
+        seen: set[frozenset[str]] = set()
+        for phrase in (variant for pattern in phrases for variant in expand(pattern)):
             tokens = tuple(dict.fromkeys(normaliser.tokens(phrase)))
-            if tokens:
+            if tokens and frozenset(tokens) not in seen:
+                seen.add(frozenset(tokens))
                 for word in tokens:
                     containing[word].append(len(self.phrases))
                 self.phrases.append((phrase, tokens))
         self._containing = dict(containing)
         self._readings: dict[str, tuple[str, ...]] = {}
+        self._known = frozenset(stem(word) for word in normaliser.vocabulary)
 
     def _read(self, token: str) -> tuple[str, ...]:
         """The phrase words that ``token`` stands for, remembered for the first words seen."""
         found = self._readings.get(token)
         if found is None:
-            found = tuple(word for word in self._containing if _same(word, token))
+            slip = token not in self._known
+            found = tuple(
+                word for word in self._containing if word == token or (slip and _same(word, token))
+            )
             if len(self._readings) < READINGS_CACHE:
                 self._readings[token] = found
         return found
@@ -71,6 +81,13 @@ class UrgentScanner:
             ):
                 return phrase
         return None
+
+
+def expand(pattern: str) -> Iterator[str]:
+    """The plain phrases a phrase with "|" alternatives stands for, in order."""
+    choices = [word.split("|") for word in pattern.split()]
+    for words in itertools.product(*choices):
+        yield " ".join(word for word in words if word)
 
 
 def _same(word: str, token: str) -> bool:
