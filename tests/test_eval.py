@@ -27,11 +27,11 @@ from ims_bot.core.engine import Engine
 
 EVAL = Path(__file__).parent / "eval"
 SETS = {
-    "questions.yaml": (193, 0, 0),
-    "independent-a.yaml": (125, 1, 0),
-    "independent-b.yaml": (133, 1, 0),
+    "questions.yaml": (194, 0, 0),
+    "independent-a.yaml": (126, 1, 0),
+    "independent-b.yaml": (134, 1, 0),
     "independent-c.yaml": (130, 1, 1),
-    "independent-d.yaml": (131, 0, 0),
+    "independent-d.yaml": (132, 0, 0),
 }
 """Each set's floor of in-scope questions answered right (of 213, 150, 150, 150 and 150), its
 most in-scope questions answered with a wrong entry, and its most hand-off questions given an
