@@ -26,6 +26,10 @@ def test_sanitise_caps_the_length() -> None:
         ("im sad, ive tried", ["i", "am", "sad", "i", "have", "tried"]),
         ("does it hurt alot", ["does", "it", "hurt", "a", "lot"]),
         ("can u help", ["can", "you", "help"]),
+        (
+            "how many ppl wud need it tmrw",
+            ["how", "many", "people", "would", "need", "it", "tomorrow"],
+        ),
         ("Dry-needling_vs IMS!!", ["dry", "needling", "vs", "ims"]),
         ("ＩＭＳ ok", ["ims", "ok"]),
     ],

@@ -75,7 +75,9 @@ _COMMON_TEXT = """
     whole wrong hope wish remember notice morning evening night month year nowadays
     sometime somehow somewhere anywhere everywhere elsewhere typically commonly
     associated regarding concerning approximately roughly overall professional
-    professionals healthcare
+    professionals healthcare barely super struggle struggles struggling hype etc
+    monday tuesday wednesday thursday friday saturday sunday weekend
+    january february march april june july august september october november december
 """
 _CAPPED = (_FUNCTION_TEXT + _FRAME_TEXT + _EVERYDAY_TEXT).split()
 EVERYDAY_WORDS = frozenset(_CAPPED + _COMMON_TEXT.split())

@@ -102,6 +102,16 @@ _SHORTHAND = {
     "wat": "what",
     "wats": "what is",
     "cnt": "can not",
+    "wud": "would",
+    "shud": "should",
+    "cud": "could",
+    "ppl": "people",
+    "tmrw": "tomorrow",
+    "thru": "through",
+    "til": "until",
+    "rn": "right now",
+    "bc": "because",
+    "cuz": "because",
 }
 
 
