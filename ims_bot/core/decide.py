@@ -147,10 +147,10 @@ def handoff_nearby(best: Candidate, candidates: Sequence[Candidate]) -> bool:
 def confident(score: float, runner_up: float, settings: Settings, long: bool = False) -> bool:
     """Whether the best ``score`` may be answered, given the ``runner_up``'s score.
 
-    A ``long`` question ("ive had sciatica down the back of my leg since christmas, is
-    intramuscular stimulation something they use for that") scores low against every
-    entry, since its story's words count against all of them alike; its best entry is
-    also answered from ``LONG_FLOOR`` when it scores ``LONG_RATIO`` times its runner-up.
+    A ``long`` question ("im stiff as a board, can the needles loosen me up so i can get
+    around easier day to day") scores low against every entry, since its story's words
+    count against all of them alike; its best entry is also answered from ``LONG_FLOOR``
+    when it scores ``LONG_RATIO`` times its runner-up (38.8 against 24.7 here).
     """
     lead = score - runner_up
     if lead < MIN_LEAD:

@@ -5,9 +5,8 @@ applied) occur close together in the text, in any order: "chest pain" catches "m
 chest hurts" and "pain in my chest". A word of five letters or more also matches a word
 one typing slip away with the same first letter that the FAQ does not use ("breath" /
 "braeth", but not "paint" / "faint", nor "black" / "back"), because people in distress
-type in a hurry. A word of a phrase may list
-alternatives with "|": "face|lips grey|blue" stands for "face grey", "face blue", "lips
-grey" and "lips blue".
+type in a hurry. A word of a phrase may list alternatives with "|": "face|lips grey|blue"
+stands for "face grey", "face blue", "lips grey" and "lips blue".
 """
 
 from __future__ import annotations
