@@ -161,3 +161,26 @@ def test_a_common_word_weighs_little_only_where_the_faq_does_not_use_it() -> Non
     true, nothing = index.read("true nothing")
     assert (nothing.term, nothing.weight) == (None, FUNCTION_WEIGHT)
     assert true.term == "true" and true.weight > FUNCTION_WEIGHT
+
+
+def test_leaving_a_phrasing_out_leaves_no_rounding_remainder() -> None:
+    faq = faq_of(
+        """\
+  - id: e0
+    question: sore muscle difference?
+    alternates: [versus back strain sore]
+    answer: A.
+  - id: e1
+    question: ims strain pain hurt?
+    answer: A.
+  - id: e2
+    question: sore strain ims?
+    answer: A.
+  - id: e3
+    question: needle ims difference?
+    answer: A.
+"""
+    )
+    phrasing = "ims strain pain hurt?"
+    found = MatchIndex(faq).search(phrasing, limit=2, exclude=[phrasing])
+    assert found and "e1" not in {candidate.entry.id for candidate in found}

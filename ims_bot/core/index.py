@@ -103,6 +103,9 @@ proportionally less: a long question is near-identical to no phrasing, so the
 characters tell its entries apart less than its words do."""
 RERANK = 6
 """How many of the best entries are reranked by character-level similarity."""
+COVER_DUST = 1e-9
+"""Coverage below this is none: taking back the coverage of left-out phrasings (the lint's
+leave-one-out check) can leave a rounding remainder, even a negative one."""
 SECOND_SHARE = 0.3
 """How much of the gap between an entry's best and second-best phrasing it loses: an
 entry that one incidental phrasing matches counts less than one several phrasings fit."""
@@ -263,7 +266,7 @@ class MatchIndex:
         root = math.sqrt(query_weight)
         hopes = []
         for owner, cover in enumerate(covered):
-            if not cover:
+            if cover < COVER_DUST:
                 continue
             # The best an entry could score: no phrasing shares more than the query
             # words found anywhere in the entry, each at its best phrasing's weight.
