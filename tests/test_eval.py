@@ -27,8 +27,8 @@ from ims_bot.core.engine import Engine
 
 EVAL = Path(__file__).parent / "eval"
 SETS = {
-    "questions.yaml": (194, 0, 0),
-    "independent-a.yaml": (126, 1, 0),
+    "questions.yaml": (193, 0, 0),
+    "independent-a.yaml": (127, 1, 0),
     "independent-b.yaml": (134, 1, 0),
     "independent-c.yaml": (132, 1, 1),
     "independent-d.yaml": (133, 0, 0),

@@ -79,6 +79,13 @@ def test_correction_keeps_the_first_letter_and_known_words() -> None:
     assert normaliser.correct("pant") == "paint"
 
 
+def test_another_form_of_a_known_word_is_no_typing_slip() -> None:
+    normaliser = Normaliser(vocabulary=["i passed out", "in the past"])
+    assert normaliser.correct("pass") == "pass"
+    assert normaliser.tokens("about to pass out") == ("about", "to", "pass", "out")
+    assert normaliser.correct("pasd") == "past"
+
+
 def test_short_words_and_no_vocabulary_are_never_corrected() -> None:
     assert Normaliser(vocabulary=["cat"]).correct("cut") == "cut"
     assert Normaliser().correct("hurst") == "hurst"

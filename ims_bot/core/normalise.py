@@ -235,6 +235,7 @@ class Normaliser:
         for text in texts:
             known.update(words(text))
         self.vocabulary = frozenset(known) if texts else frozenset()
+        self._stems = frozenset(stem(word) for word in self.vocabulary)
         self._uses = known
         by_letter: dict[str, list[str]] = {}
         for word in self.vocabulary:
@@ -247,8 +248,12 @@ class Normaliser:
     def correct(self, word: str) -> str:
         """``word``, or the vocabulary word it is a typing slip of: the fewest slips, then
         a topic word before an everyday one ("cold" is not "could"), then the word the FAQ
-        uses most ("twich" is "twitch", not "twice"), then alphabetical."""
+        uses most ("twich" is "twitch", not "twice"), then alphabetical. Another form of a
+        vocabulary word is no slip: "pass" stays "pass" beside "passed", though "past" is
+        one letter away."""
         if not self._by_letter or word in self.vocabulary or word in self._spelt:
+            return word
+        if stem(word) in self._stems:
             return word
         slips = slips_allowed(word)
         if not slips or not word.isalpha():
