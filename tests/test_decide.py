@@ -177,3 +177,10 @@ def test_a_hand_off_needs_a_little_less_evidence_than_an_answer() -> None:
     assert decide(candidates(50.0, 40.0), SETTINGS).kind == "clarify"  # 50 + 10 < 65
     assert decide(candidates(50.0, 40.0, kind="handoff"), SETTINGS).kind == "handoff"
     assert decide(candidates(48.0, 40.0, kind="handoff"), SETTINGS).kind == "clarify"
+
+
+def test_an_asking_sentence_never_trades_a_hand_off_for_an_answer() -> None:
+    handoff_first = candidates(40.0, 34.0, 20.0, kind="handoff")
+    whole = decide(handoff_first, SETTINGS)
+    runner_up = Decision("answer", entry=handoff_first[1].entry, score=80.0)
+    assert whole.kind == "clarify" and focused(whole, runner_up) is whole

@@ -92,7 +92,8 @@ def focused(whole: Decision, asking: Decision) -> Decision:
     IMS work for bad backs?") scores low as a whole, since the story's words count
     against every entry. Its asking sentence is answered alone only when the whole
     question was not answered or handed off, the sentence is, the whole question ranks
-    the same entry first (or second, within ``AGREE_SHARE`` of the best), no entry for
+    the same entry first (or second, within ``AGREE_SHARE`` of the best, unless a
+    hand-off entry is first and the sentence would get an ordinary answer), no entry for
     other meanings of "IMS" ranks among its best, and, for an ordinary answer, no other
     ``personal`` hand-off entry scores at least ``CONTEXT_HANDOFF`` of the whole
     question's best.
@@ -105,6 +106,8 @@ def focused(whole: Decision, asking: Decision) -> Decision:
     best = ranked[0].score
     agreeing = [c.entry.id for c in ranked[:2] if c.score >= AGREE_SHARE * best]
     if asking.entry.id not in agreeing or any(OFF_TOPIC in c.entry.tags for c in ranked):
+        return whole
+    if asking.kind == "answer" and ranked[0].entry.kind == "handoff":
         return whole
     if asking.kind == "answer" and any(
         PERSONAL in c.entry.tags
