@@ -60,6 +60,11 @@ def test_a_long_question_in_other_words_is_not_answered_on_its_lead(
     assert shipped_engine.decide(question).kind == "clarify"
 
 
+def test_a_story_of_little_words_hands_nothing_off(shipped_engine: Engine) -> None:
+    decision = shipped_engine.decide("I have had sciatica for years. Would IMS help sciatica?")
+    assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "sciatica")
+
+
 def test_a_story_from_another_world_keeps_the_asking_sentence_unanswered(
     shipped_engine: Engine,
 ) -> None:

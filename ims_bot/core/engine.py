@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from ims_bot.core.decide import MAX_OPTIONS, Decision, decide, focused, told
 from ims_bot.core.faq import Faq
-from ims_bot.core.index import MatchIndex
+from ims_bot.core.index import COMMON_WORDS, FUNCTION_WEIGHT, MatchIndex
 from ims_bot.core.normalise import asking_sentence, sanitise
 from ims_bot.core.reply import Reply, compose, escalation
 from ims_bot.core.urgent import UrgentScanner
@@ -65,12 +65,22 @@ class Engine:
         story = tuple(token for token in tokens if token not in asked)
         if not story:
             return whole
-        handoff = told(self._match(story, limit))
+        handoff = told(self._match(story, limit)) if self._telling(story) else None
         if handoff is not None:
             return handoff
         if whole.kind in ("clarify", "escalate") and self._familiar(story):
             return focused(whole, self._match(asking, limit))
         return whole
+
+    def _telling(self, story: tuple[str, ...]) -> bool:
+        """Whether the words around the asking sentence say anything of their own: a word
+        weightier than a function word and no common one. "I have had sciatica for years.
+        Would IMS help sciatica?" leaves "i have had for years", which tells nothing (and
+        matched "i had a hip replaced last year")."""
+        return any(
+            term.weight > FUNCTION_WEIGHT and term.word not in COMMON_WORDS
+            for term in self.index.read_tokens(story)
+        )
 
     def _familiar(self, story: tuple[str, ...]) -> bool:
         """Whether the words around the asking sentence mostly speak the FAQ's language:
