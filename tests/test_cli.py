@@ -58,7 +58,7 @@ def test_ask_text_shows_the_best_matches() -> None:
 
 
 def test_ask_text_says_when_it_matched_part_of_the_question() -> None:
-    status, out, _ = run("ask", "My back has been sore for years. Can IMS help back pain?")
+    status, out, _ = run("ask", "My back is shot. Does IMS help back pain?")
     assert status == 0
     assert "[answer, on its asking sentence] best matches:" in out
     assert "back-and-neck-pain" in out

@@ -30,7 +30,7 @@ def test_a_pickled_engine_decides_as_the_original(mini_engine: Engine) -> None:
 
 
 def test_a_question_with_a_story_is_answered_on_its_asking_sentence(shipped_engine: Engine) -> None:
-    decision = shipped_engine.decide("My back has been sore for years. Does IMS help back pain?")
+    decision = shipped_engine.decide("My back is shot. Does IMS help back pain?")
     assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "back-and-neck-pain")
     assert decision.basis == "asking sentence"
 
@@ -51,7 +51,7 @@ def test_a_long_question_in_other_words_is_not_answered_on_its_lead(
 ) -> None:
     question = (
         "sciatica and sciatic nerve pain down my leg, can ims treat sciatica, "
-        "asks our warehouse vendor"
+        "asks our warehouse barcode vendor"
     )
     terms = shipped_engine.index.read(question)
     best, runner_up = shipped_engine.index.rank(terms, 2)

@@ -12,8 +12,8 @@ from ims_bot.core.reply import Reply, compose, escalation
 from ims_bot.core.urgent import UrgentScanner
 
 STORY_KNOWN = 0.5
-"""The least weighted share of the words around an asking sentence that the FAQ must
-use before the sentence may be answered alone."""
+"""The least weighted share of the words around an asking sentence (those weighing more
+than function words) that the FAQ must use before the sentence may be answered alone."""
 LONG_WORDS = 12
 """How many distinct words make a question long: its best entry may then be answered on
 a clear relative lead (see ``decide.confident``)."""
@@ -85,8 +85,11 @@ class Engine:
     def _familiar(self, story: tuple[str, ...]) -> bool:
         """Whether the words around the asking sentence mostly speak the FAQ's language:
         "my back is shot" does, "our company bought new software" does not, and then
-        the question is too far from the FAQ to be answered on one sentence."""
-        return self.index.known_share(self.index.read_tokens(story)) >= STORY_KNOWN
+        the question is too far from the FAQ to be answered on one sentence. Only words
+        weighing more than function words count: "I'm looking at IMS for our warehouse"
+        is "looking" and "warehouse", however many of its little words the FAQ uses."""
+        words = [term for term in self.index.read_tokens(story) if term.weight > FUNCTION_WEIGHT]
+        return not words or self.index.known_share(words) >= STORY_KNOWN
 
     def _match(self, tokens: tuple[str, ...], limit: int) -> Decision:
         terms = self.index.read_tokens(tokens)

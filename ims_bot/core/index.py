@@ -53,7 +53,8 @@ _FRAME_TEXT = """
 _EVERYDAY_TEXT = """
     wife husband partner friend friends mate buddy neighbour neighbor colleague coworker
     boss brother sister cousin aunt uncle grandma grandpa girlfriend boyfriend family
-    mum mom dad father mother grandfather grandmother granddad nan
+    mum mom dad father mother grandfather grandmother granddad nan gran granny grandson
+    granddaughter grandchild grandchildren grandkids
     people person guy guys lady everyone everybody somebody anybody nobody
     think thinks thought believe believes heard hear hears read saw seen guess wonder
     wondered suppose reckon mean means meant ask asked asking says saying talk talked
