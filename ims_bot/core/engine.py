@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from ims_bot.core.decide import MAX_OPTIONS, Decision, decide, focused, told
 from ims_bot.core.faq import Faq
-from ims_bot.core.index import COMMON_WORDS, FUNCTION_WEIGHT, MatchIndex
+from ims_bot.core.index import COMMON_WORDS, FUNCTION_WEIGHT, MatchIndex, Term
 from ims_bot.core.normalise import asking_sentence, sanitise
 from ims_bot.core.reply import Reply, compose, escalation
 from ims_bot.core.urgent import UrgentScanner
@@ -65,30 +65,31 @@ class Engine:
         story = tuple(token for token in tokens if token not in asked)
         if not story:
             return whole
-        handoff = told(self._match(story, limit)) if self._telling(story) else None
+        said = self.index.read_tokens(story)
+        handoff = told(self._match(story, limit)) if self._telling(said) else None
         if handoff is not None:
             return handoff
-        if whole.kind in ("clarify", "escalate") and self._familiar(story):
+        if whole.kind in ("clarify", "escalate") and self._familiar(said):
             return focused(whole, self._match(asking, limit))
         return whole
 
-    def _telling(self, story: tuple[str, ...]) -> bool:
+    @staticmethod
+    def _telling(story: list[Term]) -> bool:
         """Whether the words around the asking sentence say anything of their own: a word
         weightier than a function word and no common one. "I have had sciatica for years.
         Would IMS help sciatica?" leaves "i have had for years", which tells nothing (and
         matched "i had a hip replaced last year")."""
         return any(
-            term.weight > FUNCTION_WEIGHT and term.word not in COMMON_WORDS
-            for term in self.index.read_tokens(story)
+            term.weight > FUNCTION_WEIGHT and term.word not in COMMON_WORDS for term in story
         )
 
-    def _familiar(self, story: tuple[str, ...]) -> bool:
+    def _familiar(self, story: list[Term]) -> bool:
         """Whether the words around the asking sentence mostly speak the FAQ's language:
         "my back is shot" does, "our company bought new software" does not, and then
         the question is too far from the FAQ to be answered on one sentence. Only words
         weighing more than function words count: "I'm looking at IMS for our warehouse"
         is "looking" and "warehouse", however many of its little words the FAQ uses."""
-        words = [term for term in self.index.read_tokens(story) if term.weight > FUNCTION_WEIGHT]
+        words = [term for term in story if term.weight > FUNCTION_WEIGHT]
         return not words or self.index.known_share(words) >= STORY_KNOWN
 
     def _match(self, tokens: tuple[str, ...], limit: int) -> Decision:
