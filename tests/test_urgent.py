@@ -112,6 +112,6 @@ def test_a_question_about_a_collapsed_lung_is_no_emergency(shipped_engine: Engin
 def test_every_listed_emergency_gets_the_urgent_reply(shipped_engine: Engine) -> None:
     lines = (Path(__file__).parent / "eval" / "emergencies.txt").read_text().splitlines()
     messages = [line for line in lines if line and not line.startswith("#")]
-    assert len(messages) >= 450
+    assert len(messages) >= 500
     missed = [text for text in messages if shipped_engine.decide(sanitise(text)).kind != "urgent"]
     assert not missed
