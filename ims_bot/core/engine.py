@@ -57,7 +57,7 @@ class Engine:
     def _decide(self, tokens: tuple[str, ...], sentence: str | None, limit: int) -> Decision:
         if self.urgent.scan_tokens(tokens):
             return Decision("urgent")
-        whole = self._match(tokens, limit)
+        whole = self._match(self.index.read_tokens(tokens), limit)
         if whole.kind == "handoff" or not sentence:
             return whole
         asking = self.index.normaliser.tokens(sentence)
@@ -66,11 +66,11 @@ class Engine:
         if not story:
             return whole
         said = self.index.read_tokens(story)
-        handoff = told(self._match(story, limit)) if self._telling(said) else None
+        handoff = told(self._match(said, limit)) if self._telling(said) else None
         if handoff is not None:
             return handoff
         if whole.kind in ("clarify", "escalate") and self._familiar(said):
-            return focused(whole, self._match(asking, limit))
+            return focused(whole, self._match(self.index.read_tokens(asking), limit))
         return whole
 
     @staticmethod
@@ -92,8 +92,7 @@ class Engine:
         words = [term for term in story if term.weight > FUNCTION_WEIGHT]
         return not words or self.index.known_share(words) >= STORY_KNOWN
 
-    def _match(self, tokens: tuple[str, ...], limit: int) -> Decision:
-        terms = self.index.read_tokens(tokens)
+    def _match(self, terms: list[Term], limit: int) -> Decision:
         candidates = self.index.rank(terms, limit)
         long = len(terms) >= LONG_WORDS and self.index.known_share(terms) >= LONG_KNOWN
         return decide(candidates, self.faq.settings, long)

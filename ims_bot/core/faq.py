@@ -9,8 +9,8 @@ from typing import Literal
 
 Kind = Literal["answer", "handoff"]
 OFF_TOPIC = "off-topic"
-"""Entries with this tag describe questions out of scope (other meanings of "IMS"): the
-best match being one of them escalates, with the escalation text."""
+"""Entries with this tag describe questions out of scope (other meanings of "IMS", other
+health topics): the best match being one of them escalates, with the escalation text."""
 PERSONAL = "personal"
 """Hand-off entries with this tag are about a patient's own medical situation (pregnancy,
 blood thinners, a pacemaker, ...): a question that tells of one is handed off even when

@@ -245,6 +245,11 @@ class Normaliser:
         self._spelt = frozenset(spelt)
         self._corrections: dict[str, str] = {}
 
+    def knows(self, token: str) -> bool:
+        """Whether the match token ``token`` is a form of a vocabulary word ("pass" of
+        "passed"): such a word is spelt as meant, never a typing slip of another."""
+        return token in self._stems
+
     def correct(self, word: str) -> str:
         """``word``, or the vocabulary word it is a typing slip of: the fewest slips, then
         a topic word before an everyday one ("cold" is not "could"), then the word the FAQ
@@ -253,7 +258,7 @@ class Normaliser:
         one letter away."""
         if not self._by_letter or word in self.vocabulary or word in self._spelt:
             return word
-        if stem(word) in self._stems:
+        if self.knows(stem(word)):
             return word
         slips = slips_allowed(word)
         if not slips or not word.isalpha():

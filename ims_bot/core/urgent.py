@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 
 from rapidfuzz.distance import OSA
 
-from ims_bot.core.normalise import Normaliser, stem
+from ims_bot.core.normalise import Normaliser
 
 WINDOW_SLACK = 7
 """How many other words may stand between the words of one phrase."""
@@ -48,15 +48,14 @@ class UrgentScanner:
                 self.phrases.append((phrase, tokens))
         self._containing = dict(containing)
         self._readings: dict[str, tuple[str, ...]] = {}
-        self._known = frozenset(stem(word) for word in normaliser.vocabulary)
 
     def _read(self, token: str) -> tuple[str, ...]:
         """The phrase words that ``token`` stands for, remembered for the first words seen."""
         found = self._readings.get(token)
         if found is None:
-            slip = token not in self._known
+            slip = not self.normaliser.knows(token)
             found = tuple(
-                word for word in self._containing if word == token or (slip and _same(word, token))
+                word for word in self._containing if word == token or (slip and _slip(word, token))
             )
             if len(self._readings) < READINGS_CACHE:
                 self._readings[token] = found
@@ -89,10 +88,8 @@ def expand(pattern: str) -> Iterator[str]:
         yield " ".join(word for word in words if word)
 
 
-def _same(word: str, token: str) -> bool:
-    """Whether ``token`` is ``word`` or one slip from it (both share the first letter)."""
-    if word == token:
-        return True
+def _slip(word: str, token: str) -> bool:
+    """Whether ``token`` is one typing slip from ``word`` (both share the first letter)."""
     return (
         word[:1] == token[:1]
         and len(word) >= 5
