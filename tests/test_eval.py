@@ -4,7 +4,10 @@
 entries' questions and answers (sets A to C) or from the specification's entry table and
 the source article (set D) only, never from the alternates. All five are development sets
 (each file's header says why): they have prompted changes, so their figures describe the
-matcher on wording it was tuned with, not on new wording. No set holds a question that
+matcher on wording it was tuned with, not on new wording. A held-out set, written by
+someone who never saw the rules, frozen on arrival, measured once and reported with that
+first figure, is never mined and is not kept here; one that prompts a change becomes a
+development set. No set holds a question that
 reads the same as a phrasing of the shipped FAQ once normalised (case, punctuation,
 contractions and synonyms): such a question measures only that the FAQ knows its own
 wording.
