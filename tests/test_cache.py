@@ -38,7 +38,7 @@ def test_the_second_run_reads_the_stored_engine(tmp_path: Path, faq_file: Path) 
     second = prepared_engine(faq_file, _env(tmp_path))
     assert second is not first
     assert second.reply("does ims hurt") == first.reply("does ims hurt")
-    assert second.urgent.scan("my chest hurts") == first.urgent.scan("my chest hurts")
+    assert second.triager.scan("my chest hurts") == first.triager.scan("my chest hurts")
 
 
 def test_an_edited_faq_is_prepared_again(tmp_path: Path, faq_file: Path) -> None:

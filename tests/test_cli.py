@@ -38,8 +38,10 @@ def test_ask_json_has_the_contract(shipped_faq) -> None:
         "answer",
         "text",
         "disclaimer",
+        "alert",
         "suggestions",
     }
+    assert data["alert"] is None
 
 
 def test_ask_reads_one_question_per_line() -> None:

@@ -152,7 +152,7 @@ def test_minimal_file_gets_defaults() -> None:
     faq = parse_faq(GOOD_TOP + ENTRY)
     assert [e.id for e in faq.entries] == ["one"]
     assert faq.entries[0].kind == "answer"
-    assert faq.urgent.phrases, "red flags apply even when the file lists none"
+    assert faq.urgent.categories[0].signs, "red flags apply even when the file lists none"
     assert faq.settings.answer_at > faq.settings.clarify_at
     assert len(faq.content_hash) == 12
 

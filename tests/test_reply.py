@@ -11,7 +11,17 @@ from ims_bot.core.faq import Faq
 from ims_bot.core.index import Candidate
 from ims_bot.core.reply import compose, escalation, smalltalk
 
-JSON_KEYS = {"question", "kind", "id", "score", "answer", "text", "disclaimer", "suggestions"}
+JSON_KEYS = {
+    "question",
+    "kind",
+    "id",
+    "score",
+    "answer",
+    "text",
+    "disclaimer",
+    "alert",
+    "suggestions",
+}
 
 
 def candidates(faq: Faq, *pairs: tuple[str, float]) -> tuple[Candidate, ...]:

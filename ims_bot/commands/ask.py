@@ -57,4 +57,6 @@ def render_text(reply: Reply) -> str:
     else:
         lines.append("")
         lines.append(f"[{reply.kind}]")
+    if reply.alert:
+        lines.append(reply.triage)
     return "\n".join(lines)

@@ -14,16 +14,17 @@ everything else escalates.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ims_bot.core.faq import OFF_TOPIC, PERSONAL, Entry, Settings
 from ims_bot.core.index import Candidate
+from ims_bot.core.triage import Triage
 
 ReplyKind = Literal["answer", "clarify", "escalate", "handoff", "urgent", "smalltalk"]
-Basis = Literal["question", "asking sentence", "story"]
+Basis = Literal["question", "asking sentence", "story", "situation"]
 """What part of the message a decision was made on: all of it, the sentence that asks,
-or the words around that sentence."""
+the words around that sentence, or a personal situation the triage found in it."""
 MAX_OPTIONS = 3
 OPTION_WINDOW = 20.0
 """Options shown in a clarify score within this many points of the best."""
@@ -59,6 +60,8 @@ class Decision:
     candidates: tuple[Candidate, ...] = ()
     basis: Basis = "question"
     """The part of the message decided on (see ``focused`` and ``told``)."""
+    triage: Triage = field(default_factory=Triage)
+    """What the safety triage found (see ``ims_bot.core.triage``)."""
 
 
 def decide(candidates: Sequence[Candidate], settings: Settings, long: bool = False) -> Decision:

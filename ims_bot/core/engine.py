@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import logging
+from collections import OrderedDict
+from dataclasses import replace
 
 from ims_bot.core.decide import MAX_OPTIONS, Decision, decide, focused, told
-from ims_bot.core.faq import Faq
+from ims_bot.core.faq import OFF_TOPIC, Faq
 from ims_bot.core.index import COMMON_WORDS, FUNCTION_WEIGHT, MatchIndex, Term
 from ims_bot.core.normalise import asking_sentence, sanitise
 from ims_bot.core.reply import Reply, compose, escalation
-from ims_bot.core.urgent import UrgentScanner
+from ims_bot.core.triage import Triager
 
 STORY_KNOWN = 0.5
 """The least weighted share of the words around an asking sentence (those weighing more
@@ -35,28 +37,51 @@ class Engine:
     def __init__(self, faq: Faq) -> None:
         self.faq = faq
         self.index = MatchIndex(faq)
-        self.urgent = UrgentScanner(faq.urgent.phrases, self.index.normaliser)
-        self._recent = lru_cache(maxsize=RECENT)(self._decide)
+        self.triager = Triager(faq.urgent, self.index.normaliser)
+        self._recent: OrderedDict[tuple[str, int], Decision] = OrderedDict()
 
     def __getstate__(self) -> dict[str, object]:
-        state = self.__dict__.copy()
-        del state["_recent"]
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self._recent = lru_cache(maxsize=RECENT)(self._decide)
+        return {**self.__dict__, "_recent": OrderedDict()}
 
     def decide(self, question: str, limit: int = MAX_OPTIONS + 1) -> Decision:
-        """The decision for a sanitised ``question``: urgent first, then matching the
-        whole question; for a question of several sentences, then a personal hand-off its
-        story calls for (see ``told``), then its asking sentence alone (see ``focused``)."""
-        tokens = self.index.normaliser.tokens(question)
-        return self._recent(tokens, asking_sentence(question), max(limit, MAX_OPTIONS + 1))
+        """The decision for a sanitised ``question``: the safety triage first (a danger
+        sign happening now is urgent), then matching the whole question; for a question
+        of several sentences, then a personal hand-off its story calls for (see
+        ``told``), then its asking sentence alone (see ``focused``); a personal situation
+        the triage names wins over an ordinary reply, and a writer who feels unwell now
+        is never sent away with the escalation."""
+        key = (_key(question), max(limit, MAX_OPTIONS + 1))
+        decision = self._recent.get(key)
+        if decision is None:
+            decision = self._recent[key] = self._decide(question, key[1])
+            if len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+        else:
+            self._recent.move_to_end(key)
+        return decision
 
-    def _decide(self, tokens: tuple[str, ...], sentence: str | None, limit: int) -> Decision:
-        if self.urgent.scan_tokens(tokens):
-            return Decision("urgent")
+    def _decide(self, question: str, limit: int) -> Decision:
+        triage = self.triager.scan(question)
+        if triage.level == "urgent":
+            return Decision("urgent", triage=triage)
+        decision = self._matched(question, limit)
+        situation = self.faq.by_id.get(triage.situation or "")
+        off_topic = bool(decision.candidates) and OFF_TOPIC in decision.candidates[0].entry.tags
+        if situation is not None and decision.kind != "handoff" and not off_topic:
+            decision = Decision(
+                "handoff",
+                entry=situation,
+                score=decision.score,
+                candidates=decision.candidates,
+                basis="situation",
+            )
+        if triage.level == "unwell" and decision.kind in ("clarify", "escalate"):
+            decision = Decision("handoff", score=decision.score, candidates=decision.candidates)
+        return replace(decision, triage=triage)
+
+    def _matched(self, question: str, limit: int) -> Decision:
+        tokens = self.index.normaliser.tokens(question)
+        sentence = asking_sentence(question)
         whole = self._match(self.index.read_tokens(tokens), limit)
         if whole.kind == "handoff" or not sentence:
             return whole
@@ -103,7 +128,22 @@ class Engine:
         try:
             return compose(self.decide(question, top), self.faq, question, top)
         except Exception:
-            import logging
-
             logging.getLogger("ims_bot").exception("internal error while answering")
-            return escalation(self.faq, question)
+            return self.fallback(question)
+
+    def fallback(self, question: str) -> Reply:
+        """The reply when answering failed: the urgent reply if the triage alone still
+        finds a danger sign happening now, else the escalation; never raises."""
+        try:
+            triage = self.triager.scan(question)
+            if triage.level == "urgent":
+                return compose(Decision("urgent", triage=triage), self.faq, question)
+        except Exception:
+            logging.getLogger("ims_bot").exception("internal error in the triage")
+        return escalation(self.faq, question)
+
+
+def _key(question: str) -> str:
+    """The form of a question its decision is remembered by: case, spacing and closing
+    punctuation do not change a decision ("Does IMS hurt?!" is "does ims hurt")."""
+    return " ".join(question.casefold().split()).rstrip("?!. ")

@@ -71,16 +71,121 @@ class Settings:
     margin: float = 21.0
 
 
+ContextKind = Literal["negated", "historical", "hypothetical", "other"]
+CONTEXT_KINDS: tuple[ContextKind, ...] = ("negated", "historical", "hypothetical", "other")
+"""What a context trigger says of a danger sign in its scope: it is denied, it happened
+in the past, it is asked about in general or feared, or it is someone else's history."""
+
+
+@dataclass(frozen=True)
+class Category:
+    """One kind of emergency: the signs that name it and what to do about it.
+
+    A sign is a tuple of concept names, each found among the concepts of
+    :class:`Urgent`; all of a sign's concepts must be present close together.
+    """
+
+    id: str
+    reply: str
+    signs: tuple[tuple[str, ...], ...]
+    line: int = 0
+    reach: int | None = None
+    """How many other words may stand between a sign's concepts (None: the default)."""
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A personal circumstance named by its signs, and the entry (usually a hand-off)
+    whose business it is."""
+
+    handoff: str
+    signs: tuple[tuple[str, ...], ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Triggers:
+    """ConText triggers of one kind: those that look ahead to the words after them
+    (``before`` a sign) and those that look back (``after`` a sign), within the
+    context's scope; ``right_before`` and ``right_after`` reach one word at most ("no
+    chest pain", "had a stroke", but not "had IMS and now my chest hurts")."""
+
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    right_before: tuple[str, ...] = ()
+    right_after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Context:
+    """The ConText trigger lists that decide whether a sign is happening now.
+
+    ``scope``: how many words a trigger reaches; ``current``: words that say "now" and
+    end a trigger's scope ("I had a stroke years ago but now my face droops");
+    ``ends``: other words that end a scope ("but", "however").
+    """
+
+    triggers: tuple[tuple[ContextKind, Triggers], ...] = ()
+    current: tuple[str, ...] = ()
+    ends: tuple[str, ...] = ()
+    scope: int = 8
+
+
 @dataclass(frozen=True)
 class Urgent:
-    """Red-flag phrases and the reply that comes before anything else."""
+    """Red-flag triage: concepts (word groups), emergency categories built from them,
+    the context that tells "happening now" from history, and the texts it adds.
 
-    phrases: tuple[str, ...]
-    reply: str
+    ``check``: the one line that opens an ordinary reply when a sign is named but is not
+    happening now; ``unwell``: the reply (and ``unwell_signs`` the signs) for a message
+    that tells of the writer feeling unwell now without naming a danger sign.
+    """
+
+    concepts: tuple[tuple[str, tuple[str, ...]], ...]
+    categories: tuple[Category, ...]
+    context: Context = field(default_factory=Context)
+    check: str = (
+        "If this is happening to you or someone with you now, call 911 or tell the front desk."
+    )
+    unwell: str = (
+        "If you feel unwell now, tell the front desk or call 911. Please tell your "
+        "physiotherapist how you feel, so they can check you before you go on."
+    )
+    unwell_signs: tuple[tuple[str, ...], ...] = ()
+    situations: tuple[Situation, ...] = ()
+    pseudo: tuple[str, ...] = ()
+    """Phrases whose words are never read as a concept ("stroke of luck", "hay fever")."""
+
+    @property
+    def reply(self) -> str:
+        """The first category's reply (the whole reply of the old one-category form)."""
+        return self.categories[0].reply
+
+    def forms(self) -> tuple[str, ...]:
+        """Every word form of every concept, for spelling vocabularies."""
+        return tuple(form for _, forms in self.concepts for form in forms)
 
 
-DEFAULT_URGENT = Urgent(
-    phrases=(
+def flat_urgent(phrases: tuple[str, ...], reply: str, line: int = 0) -> Urgent:
+    """The old ``urgent: {phrases, reply}`` form as one category, ``urgent``.
+
+    Each phrase becomes a sign whose concepts are its words; a word listing
+    alternatives with "|" ("face|lips blue") becomes a concept of those alternatives.
+    """
+    concepts: dict[str, tuple[str, ...]] = {}
+    signs = []
+    for phrase in phrases:
+        sign = []
+        for word in phrase.split():
+            concepts.setdefault(word, tuple(form for form in word.split("|") if form))
+            sign.append(word)
+        signs.append(tuple(sign))
+    category = Category("urgent", reply, tuple(signs), line)
+    return Urgent(tuple(concepts.items()), (category,))
+
+
+DEFAULT_URGENT = flat_urgent(
+    (
         "chest pain",
         "chest tight",
         "pain when breathing",
@@ -102,10 +207,8 @@ DEFAULT_URGENT = Urgent(
         "kill myself",
         "self harm",
     ),
-    reply=(
-        "This could be an emergency. Call 911 (or your local emergency number) now, "
-        "or tell a staff member right away. Do not wait for a chat reply."
-    ),
+    "This could be an emergency. Call 911 (or your local emergency number) now, "
+    "or tell a staff member right away. Do not wait for a chat reply.",
 )
 
 

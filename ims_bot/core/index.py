@@ -138,7 +138,7 @@ def _blend(similarity: float, coverage: float) -> float:
 
 def _vocabulary(faq: Faq) -> list[str]:
     texts = [phrasing for entry in faq.entries for phrasing in entry.phrasings]
-    return [*texts, *faq.urgent.phrases]
+    return [*texts, *faq.urgent.forms()]
 
 
 class MatchIndex:

@@ -74,7 +74,7 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
         for number, phrasing in enumerate(entry.phrasings):
             line = entry.phrasing_line(number)
             what = "question" if number == 0 else "alternate"
-            if engine.urgent.scan(phrasing):
+            if engine.triager.scan(phrasing).level == "urgent":
                 failed += 1
                 yield Finding(
                     "error",

@@ -13,7 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from ims_bot.core import yamlfile
-from ims_bot.core.faq import DEFAULT_URGENT, Entry, Faq, Review, Settings, Urgent
+from ims_bot.core.faq import (
+    CONTEXT_KINDS,
+    DEFAULT_URGENT,
+    Category,
+    Context,
+    Entry,
+    Faq,
+    Review,
+    Settings,
+    Situation,
+    Triggers,
+    Urgent,
+    flat_urgent,
+)
 from ims_bot.core.yamlfile import LineDict, LineList
 from ims_bot.errors import FaqError
 
@@ -32,6 +45,8 @@ ENTRY_KEYS = {
 }
 ENTRY_REQUIRED = ("id", "question", "answer")
 KINDS = ("answer", "handoff")
+TRIGGER_SIDES = ("before", "after", "right_before", "right_after")
+URGENT_KEYS = {"check", "unwell", "concepts", "categories", "context", "situations", "pseudo"}
 SETTING_KEYS = ("answer_at", "clarify_at", "margin")
 
 
@@ -124,11 +139,16 @@ class _Validator:
         top = self.mapping(data, 1, "the FAQ file")
         self.keys(top, TOP_KEYS, TOP_REQUIRED, "the FAQ file")
         entries = self.entries(top["entries"], top.line_of("entries"))
+        urgent = self.urgent(top) if "urgent" in top else DEFAULT_URGENT
+        ids = {entry.id for entry in entries}
+        for situation in urgent.situations:
+            if situation.handoff not in ids:
+                raise self.fail(situation.line, f"situation names unknown id '{situation.handoff}'")
         return Faq(
             disclaimer=self.text(top, "disclaimer", "the FAQ file"),
             escalation=self.text(top, "escalation", "the FAQ file"),
             entries=entries,
-            urgent=self.urgent(top) if "urgent" in top else DEFAULT_URGENT,
+            urgent=urgent,
             synonyms=self.synonyms(top),
             settings=self.settings(top),
             reviewed=self.review(top["reviewed"], top.line_of("reviewed"), "the FAQ file")
@@ -140,11 +160,133 @@ class _Validator:
 
     def urgent(self, top: LineDict) -> Urgent:
         data = self.mapping(top["urgent"], top.line_of("urgent"), "'urgent'")
-        self.keys(data, {"phrases", "reply"}, ("phrases", "reply"), "'urgent'")
-        phrases, _ = self.texts(data, "phrases", "'urgent'")
-        if not phrases:
-            raise self.fail(data.line_of("phrases"), "'phrases' of 'urgent' is empty")
-        return Urgent(phrases=phrases, reply=self.text(data, "reply", "'urgent'"))
+        if "phrases" in data:
+            self.keys(data, {"phrases", "reply"}, ("phrases", "reply"), "'urgent'")
+            phrases, _ = self.texts(data, "phrases", "'urgent'")
+            if not phrases:
+                raise self.fail(data.line_of("phrases"), "'phrases' of 'urgent' is empty")
+            return flat_urgent(phrases, self.text(data, "reply", "'urgent'"), data.line)
+        self.keys(data, URGENT_KEYS, ("concepts", "categories"), "'urgent'")
+        concepts = self.concepts(data)
+        categories = self.items(data, "categories", "'urgent'")
+        seen: dict[str, int] = {}
+        built = []
+        for item, line in categories:
+            what = "a category of 'urgent'"
+            self.keys(item, {"id", "reply", "signs", "reach"}, ("id", "reply", "signs"), what)
+            category_id = self.text(item, "id", what)
+            if category_id in seen:
+                raise self.fail(
+                    item.line_of("id"),
+                    f"duplicate category id '{category_id}' (first at line {seen[category_id]})",
+                )
+            seen[category_id] = item.line_of("id")
+            signs = self.signs(item, f"category '{category_id}'", concepts)
+            reach = item.get("reach")
+            if reach is not None and (
+                isinstance(reach, bool) or not isinstance(reach, int) or not 0 <= reach <= 30
+            ):
+                raise self.fail(
+                    item.line_of("reach"), "'reach' must be a whole number from 0 to 30"
+                )
+            reply = self.text(item, "reply", what)
+            built.append(Category(category_id, reply, signs, line, reach))
+        unwell_reply, unwell_signs = Urgent.unwell, ()
+        if "unwell" in data:
+            unwell = self.mapping(data["unwell"], data.line_of("unwell"), "'unwell' of 'urgent'")
+            self.keys(unwell, {"reply", "signs"}, ("reply", "signs"), "'unwell' of 'urgent'")
+            unwell_reply = self.text(unwell, "reply", "'unwell' of 'urgent'")
+            unwell_signs = self.signs(unwell, "'unwell' of 'urgent'", concepts)
+        situations = []
+        for item, _ in self.items(data, "situations", "'urgent'"):
+            what = "a situation of 'urgent'"
+            self.keys(item, {"handoff", "signs"}, ("handoff", "signs"), what)
+            handoff = self.text(item, "handoff", what)
+            signs = self.signs(item, f"situation '{handoff}'", concepts)
+            situations.append(Situation(handoff, signs, item.line_of("handoff")))
+        return Urgent(
+            concepts=tuple(concepts.items()),
+            categories=tuple(built),
+            context=self.context(data),
+            check=self.text(data, "check", "'urgent'") if "check" in data else Urgent.check,
+            unwell=unwell_reply,
+            unwell_signs=unwell_signs,
+            situations=tuple(situations),
+            pseudo=self.texts(data, "pseudo", "'urgent'")[0],
+        )
+
+    def items(self, data: LineDict, key: str, what: str) -> list[tuple[LineDict, int]]:
+        """The mappings listed under ``key`` (none when it is absent), with their lines."""
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, LineList) or not value:
+            raise self.fail(data.line_of(key), f"'{key}' of {what} must be a list of mappings")
+        return [
+            (self.mapping(item, value.line_of(n), f"an item of '{key}'"), value.line_of(n))
+            for n, item in enumerate(value)
+        ]
+
+    def concepts(self, data: LineDict) -> dict[str, tuple[str, ...]]:
+        concepts = self.mapping(data["concepts"], data.line_of("concepts"), "'concepts'")
+        result: dict[str, tuple[str, ...]] = {}
+        for name in concepts:
+            if not isinstance(name, str) or not name.strip():
+                raise self.fail(concepts.line_of(name), "a concept's name must be text")
+            forms, _ = self.texts(concepts, name, f"concept '{name}'")
+            if not forms:
+                raise self.fail(concepts.line_of(name), f"concept '{name}' has no words")
+            result[name] = forms
+        return result
+
+    def signs(
+        self, data: LineDict, what: str, concepts: dict[str, tuple[str, ...]]
+    ) -> tuple[tuple[str, ...], ...]:
+        """The signs under ``data['signs']``: lists of concept names or literal words; a
+        literal ("short of breath", "lips|mouth") becomes a concept of its own."""
+        value = data["signs"]
+        line = data.line_of("signs")
+        if not isinstance(value, LineList) or not value:
+            raise self.fail(line, f"'signs' of {what} must be a list of signs")
+        signs = []
+        for n, sign in enumerate(value):
+            if isinstance(sign, str):
+                sign = [sign]
+            if not isinstance(sign, list) or not sign:
+                raise self.fail(value.line_of(n), f"a sign of {what} must be a list of concepts")
+            names = []
+            for element in sign:
+                if not isinstance(element, str) or not element.strip():
+                    raise self.fail(value.line_of(n), f"a sign of {what} must hold text")
+                element = " ".join(element.split())
+                if element not in concepts:
+                    concepts[element] = tuple(f for f in element.split("|") if f)
+                names.append(element)
+            signs.append(tuple(names))
+        return tuple(signs)
+
+    def context(self, data: LineDict) -> Context:
+        if data.get("context") is None:
+            return Context()
+        what = "'context' of 'urgent'"
+        context = self.mapping(data["context"], data.line_of("context"), what)
+        self.keys(context, {*CONTEXT_KINDS, "current", "ends", "scope"}, (), what)
+        triggers = []
+        for kind in CONTEXT_KINDS:
+            if kind in context:
+                sides = self.mapping(context[kind], context.line_of(kind), f"'{kind}' of {what}")
+                self.keys(sides, set(TRIGGER_SIDES), (), f"'{kind}' of {what}")
+                lists = {side: self.texts(sides, side, f"'{kind}' of {what}")[0] for side in sides}
+                triggers.append((kind, Triggers(**lists)))
+        scope = context.get("scope", Context.scope)
+        if isinstance(scope, bool) or not isinstance(scope, int) or not 1 <= scope <= 30:
+            raise self.fail(context.line_of("scope"), "'scope' must be a whole number from 1 to 30")
+        return Context(
+            triggers=tuple(triggers),
+            current=self.texts(context, "current", what)[0],
+            ends=self.texts(context, "ends", what)[0],
+            scope=scope,
+        )
 
     def synonyms(self, top: LineDict) -> tuple[tuple[str, tuple[str, ...]], ...]:
         if top.get("synonyms") is None:

@@ -33,6 +33,7 @@ _QUESTION_WORDS = "is|are|does|do|did|can|could|will|would|should|what|how|why|w
 _SENTENCE_END = re.compile(rf"(?<=[.!?])\s+|,\s*(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
 """Where a sentence ends: after ".", "!" or "?", or at a comma before a question word
 ("my back has been sore for years, can IMS help?")."""
+_CLAUSE_END = re.compile(rf"[.!?;]+\s*|\n|,\s*(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
 
 
 def sanitise(text: str, limit: int = MAX_INPUT) -> str:
@@ -131,6 +132,11 @@ def asking_sentence(text: str) -> str | None:
         return None
     asking = [sentence for sentence in sentences if sentence.rstrip().endswith("?")]
     return (asking or sentences)[-1]
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (a comma before a question word ends one, as does ";")."""
+    return [part for part in _CLAUSE_END.split(text) if part.strip()]
 
 
 @functools.lru_cache(maxsize=4096)

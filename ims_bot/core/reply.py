@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from ims_bot.core.decide import MAX_OPTIONS, Basis, Decision, ReplyKind
 from ims_bot.core.faq import Entry, Faq
@@ -55,6 +56,10 @@ class Reply:
     basis: Basis = "question"
     """The part of the message matched: all of it, its asking sentence or its story
     (``score`` and ``suggestions`` are that part's)."""
+    alert: dict[str, str] | None = None
+    """The triage's alert: None, or its level ("urgent" or "check") and category."""
+    triage: str = ""
+    """The triage's one-line account, for staff (what fired, which context)."""
 
     @property
     def text(self) -> str:
@@ -79,6 +84,7 @@ class Reply:
             "answer": self.answer,
             "text": self.text,
             "disclaimer": self.disclaimer,
+            "alert": self.alert,
             "suggestions": [
                 {"id": s.id, "question": s.question, "score": s.score} for s in self.suggestions
             ],
@@ -104,15 +110,31 @@ def compose(decision: Decision, faq: Faq, question: str, top: int = 3) -> Reply:
         question: the user's message, already sanitised.
         top: how many suggestions to attach.
     """
+    triage = decision.triage
     common = {
         "question": question,
         "disclaimer": faq.disclaimer,
         "score": decision.score,
         "suggestions": suggestions(decision.candidates, top),
         "basis": decision.basis,
+        "alert": triage.alert,
+        "triage": triage.explain(),
     }
     if decision.kind == "urgent":
-        return Reply(kind="urgent", body=faq.urgent.reply, **common)
+        categories = {category.id: category for category in faq.urgent.categories}
+        category = categories.get(triage.category or "", faq.urgent.categories[0])
+        return Reply(kind="urgent", body=category.reply, **common)
+    opening = {"check": faq.urgent.check, "unwell": faq.urgent.unwell}.get(triage.level or "")
+    if decision.kind == "handoff" and decision.entry is None:
+        return Reply(kind="handoff", body=faq.urgent.unwell, **common)
+    reply = _ordinary(decision, faq, common)
+    if opening is None:
+        return reply
+    return replace(reply, body=f"{opening}\n\n{reply.body}")
+
+
+def _ordinary(decision: Decision, faq: Faq, common: dict[str, Any]) -> Reply:
+    """The reply for an answer, hand-off, clarify or escalation decision."""
     if decision.kind in ("answer", "handoff") and decision.entry is not None:
         entry = decision.entry
         related = [faq.by_id[i] for i in entry.related if i in faq.by_id][:MAX_OPTIONS]
@@ -135,7 +157,11 @@ def compose(decision: Decision, faq: Faq, question: str, top: int = 3) -> Reply:
             **common,
         )
     entry_id = decision.entry.id if decision.kind == "escalate" and decision.entry else None
-    return escalation(faq, question, decision.score, common["suggestions"], entry_id)
+    return replace(
+        escalation(faq, common["question"], decision.score, common["suggestions"], entry_id),
+        alert=common["alert"],
+        triage=common["triage"],
+    )
 
 
 def escalation(

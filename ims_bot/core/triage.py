@@ -1,0 +1,347 @@
+"""Safety triage: is a danger sign named, and is it happening now?
+
+Two questions, answered from data (the FAQ's ``urgent`` section), never from the fuzzy
+entry score:
+
+1. *Signs.* A concept is a word group ("chest": chest, breastbone, ribs; "pain": pain,
+   hurts, stabbing, tight). A sign combines concepts that must all occur in one sentence,
+   close together, in any order: ``[chest, pain]`` catches "my chest hurts" and "pain in
+   my chest". Words are read as questions are (synonyms, stems), and a word one typing
+   slip from a concept's word counts as that word only when it is no word of its own: it
+   is unknown to the FAQ and to the English, French and Spanish word lists ("braeth" is
+   "breath"; "fait", "crash" and "pass" stay what they are).
+2. *Context*, after the ConText algorithm (Harkema et al., J Biomed Inform 2009):
+   trigger words mark the signs in their scope (the next or previous few words of the
+   same sentence, up to a word that ends scopes) as negated ("no chest pain"),
+   historical ("a stroke 5 years ago"), hypothetical or asked in general ("can IMS cause
+   a collapsed lung?") or someone else's ("family history of stroke"). A word that says
+   "now" ends a scope ("I had a stroke years ago but now my face droops").
+
+A sign with no context is happening now: the category's emergency reply. A sign whose
+every mention carries context gets the ordinary reply, opened by one line that says what
+to do if it is happening now.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz.distance import OSA
+
+from ims_bot.core.faq import ContextKind, Urgent
+from ims_bot.core.normalise import Normaliser, sentences, stem, words
+
+Level = Literal["urgent", "check", "unwell"]
+SLACK = 6
+"""How many other words may stand between the concepts of one sign (a category's
+``reach`` may say otherwise)."""
+MIN_SLIP = 5
+"""The shortest concept word that a typing slip of it is read as."""
+RIGHT = 1
+"""How many words may stand between a ``right_before`` or ``right_after`` trigger and its sign."""
+YEAR = "#year"
+WordCheck = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One sign found in the text, with the context triggers that apply to it."""
+
+    category: str
+    sign: tuple[str, ...]
+    words: str
+    context: tuple[ContextKind, ...] = ()
+
+    @property
+    def now(self) -> bool:
+        """Whether nothing says it is negated, past, hypothetical or someone else's."""
+        return not self.context
+
+
+@dataclass(frozen=True)
+class Triage:
+    """What the triage found in one message.
+
+    ``level``: ``urgent`` (a sign happening now), ``check`` (a sign named, not now),
+    ``unwell`` (the writer feels unwell now, no sign named) or None; ``category``: the
+    emergency category's id (``unwell`` for the unwell level); ``situation``: the
+    hand-off entry id of a personal situation the message names, if any.
+    """
+
+    level: Level | None = None
+    category: str | None = None
+    mentions: tuple[Mention, ...] = ()
+    situation: str | None = None
+
+    @property
+    def alert(self) -> dict[str, str] | None:
+        """The ``alert`` field of ``ask --json``."""
+        if self.level is None or self.category is None:
+            return None
+        return {"level": "urgent" if self.level == "urgent" else "check", "category": self.category}
+
+    def explain(self) -> str:
+        """One line for staff: what fired and which context."""
+        if not self.mentions:
+            return "triage: no danger sign"
+        first = next((m for m in self.mentions if m.category == self.category), self.mentions[0])
+        context = ", ".join(first.context) or "happening now"
+        return f"triage: {self.level} {self.category} ('{first.words}': {context})"
+
+
+_Form = tuple[str, ...]
+
+
+class Triager:
+    """Finds danger signs and their context in text, for one FAQ.
+
+    Args:
+        urgent: the FAQ's triage data.
+        normaliser: the FAQ's normaliser (synonyms, and the vocabulary that says which
+            words are the FAQ's own).
+        dictionary: whether a word is a word of its own (never read as a typing slip);
+            by default the packaged word lists (see ``is_word``).
+    """
+
+    def __init__(
+        self,
+        urgent: Urgent,
+        normaliser: Normaliser,
+        dictionary: WordCheck | None = None,
+    ) -> None:
+        self.urgent = urgent
+        self.normaliser = normaliser
+        self._is_word = dictionary or is_word
+        self._starts: dict[str, list[tuple[_Form, str]]] = defaultdict(list)
+        for name, forms in urgent.concepts:
+            for form in forms:
+                tokens = self._read_form(form)
+                if tokens:
+                    self._starts[tokens[0]].append((tokens, name))
+        self._words = {t[0] for t in self._starts if len(t) >= MIN_SLIP and t.isalpha()}
+        self._signs: list[tuple[str, tuple[str, ...], int]] = [
+            (category.id, sign, SLACK if category.reach is None else category.reach)
+            for category in urgent.categories
+            for sign in category.signs
+        ]
+        self._unwell = [("unwell", sign, SLACK) for sign in urgent.unwell_signs]
+        self._situations = [
+            (situation.handoff, sign, SLACK)
+            for situation in urgent.situations
+            for sign in situation.signs
+        ]
+        self._pseudo = [self._read_form(phrase) for phrase in urgent.pseudo]
+        context = urgent.context
+        scope = context.scope
+        self._before: list[tuple[_Form, ContextKind, int]] = []
+        self._after: list[tuple[_Form, ContextKind, int]] = []
+        for kind, triggers in context.triggers:
+            self._before += [(self._read_form(t), kind, scope) for t in triggers.before]
+            self._before += [(self._read_form(t), kind, RIGHT) for t in triggers.right_before]
+            self._after += [(self._read_form(t), kind, scope) for t in triggers.after]
+            self._after += [(self._read_form(t), kind, RIGHT) for t in triggers.right_after]
+        self._stops = [self._read_form(word) for word in (*context.current, *context.ends)]
+        self._scope = scope
+        self._slips: dict[str, str] = {}
+
+    def _read_form(self, text: str) -> _Form:
+        """The tokens of a concept form or trigger: synonyms and stems, never corrected."""
+        tokens: list[str] = []
+        for n, part in enumerate(text.split(YEAR)):
+            tokens += [YEAR] if n else []
+            tokens += [stem(w) for w in self.normaliser.apply_synonyms(words(part))]
+        return tuple(tokens)
+
+    def tokens(self, text: str) -> tuple[str, ...]:
+        """The triage tokens of one sentence: a word the FAQ's spelling step corrects, or
+        that is one slip from a concept word, is read so only when it is no word of its
+        own."""
+        read = [self._correct(word) for word in words(text)]
+        return tuple(stem(word) for word in self.normaliser.apply_synonyms(read))
+
+    def _correct(self, word: str) -> str:
+        corrected = self.normaliser.correct(word)
+        if corrected == word:
+            corrected = self._slip(word)
+        if corrected == word or self._is_word(word):
+            return word
+        return corrected
+
+    def _slip(self, word: str) -> str:
+        """The concept word that ``word`` is one typing slip of (same first letter), if any."""
+        if len(word) < MIN_SLIP - 1 or not word.isalpha() or self.normaliser.knows(stem(word)):
+            return word
+        found = self._slips.get(word)
+        if found is None:
+            found = next(
+                (
+                    w
+                    for w in sorted(self._words)
+                    if w[0] == word[0]
+                    and abs(len(w) - len(word)) <= 1
+                    and OSA.distance(w, word, score_cutoff=1) <= 1
+                ),
+                word,
+            )
+            if len(self._slips) < 10_000:
+                self._slips[word] = found
+        return found
+
+    def scan(self, text: str) -> Triage:
+        """The triage of one message."""
+        found: list[Mention] = []
+        unwell: list[Mention] = []
+        situations: list[Mention] = []
+        for sentence in sentences(text):
+            tokens = self.tokens(sentence)
+            if not tokens:
+                continue
+            places = self._concepts(tokens)
+            for signs, into in (
+                (self._signs, found),
+                (self._unwell, unwell),
+                (self._situations, situations),
+            ):
+                into += self._mentions(tokens, places, signs)
+        situation = next((m.category for m in situations if "negated" not in m.context), None)
+        order = {category.id: n for n, category in enumerate(self.urgent.categories)}
+        found.sort(key=lambda m: order.get(m.category, len(order)))
+        now = [m for m in found if m.now]
+        if now:
+            return Triage("urgent", now[0].category, tuple(found), situation)
+        if found:
+            return Triage("check", found[0].category, tuple(found), situation)
+        felt = [m for m in unwell if m.now]
+        if felt:
+            return Triage("unwell", "unwell", tuple(felt), situation)
+        return Triage(situation=situation)
+
+    def _concepts(self, tokens: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+        """Where each concept occurs in ``tokens``: (start, end) spans, none of them in a
+        pseudo phrase ("stroke of luck")."""
+        masked = {
+            i
+            for form in self._pseudo
+            for at in _find(tokens, form)
+            for i in range(at, at + len(form))
+        }
+        places: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for start, token in enumerate(tokens):
+            for form, name in self._starts.get(token, ()):
+                end = start + len(form)
+                if (
+                    tuple(tokens[start:end]) == form
+                    and (start, end) not in places[name]
+                    and masked.isdisjoint(range(start, end))
+                ):
+                    places[name].append((start, end))
+        return places
+
+    def _mentions(
+        self,
+        tokens: Sequence[str],
+        places: dict[str, list[tuple[int, int]]],
+        signs: Iterable[tuple[str, tuple[str, ...], int]],
+    ) -> list[Mention]:
+        result = []
+        for label, sign, reach in signs:
+            if not all(places.get(name) for name in sign):
+                continue
+            for span in _spans([places[name] for name in sign], len(sign) + reach):
+                covered = {
+                    i
+                    for name in sign
+                    for start, end in places[name]
+                    if end >= span[0] and start <= span[1]
+                    for i in range(start, end)
+                }
+                context = self._context(tokens, span, covered)
+                words = " ".join(tokens[span[0] : span[1]])
+                result.append(Mention(label, sign, words, context))
+        return result
+
+    def _context(
+        self, tokens: Sequence[str], span: tuple[int, int], covered: set[int]
+    ) -> tuple[ContextKind, ...]:
+        """The context kinds whose triggers reach the sign at ``span``; a trigger that
+        is a word of the sign's own concepts where they touch the sign ("not" in "can not
+        catch my breath") does not count."""
+        start, end = span
+        kinds: list[ContextKind] = []
+        first = max(0, start - self._scope - 3)
+        for form, kind, reach in self._before:
+            for at in _find(tokens[first:end], form):
+                at += first
+                after = at + len(form)
+                target = next((i for i in range(max(after, start), end) if i in covered), None)
+                if (
+                    target is not None
+                    and target - after <= reach
+                    and not covered.intersection(range(at, after))
+                    and not self._stopped(tokens[after:target])
+                ):
+                    kinds.append(kind)
+        for form, kind, reach in self._after:
+            for at in _find(tokens[end : end + self._scope + 3], form):
+                if (
+                    at <= reach
+                    and not covered.intersection(range(end + at, end + at + len(form)))
+                    and not self._stopped(tokens[end : end + at])
+                ):
+                    kinds.append(kind)
+        return tuple(dict.fromkeys(kinds))
+
+    def _stopped(self, between: Sequence[str]) -> bool:
+        """Whether a scope-ending word stands in ``between``."""
+        return any(next(_find(between, stop), None) is not None for stop in self._stops)
+
+
+def _find(tokens: Sequence[str], form: _Form) -> Iterator[int]:
+    """Where ``form`` starts in ``tokens``; the word ``#year`` in a form stands for a
+    year from 1900 to 2099 ("in #year": "in 2015")."""
+    size = len(form)
+    for at in range(len(tokens) - size + 1):
+        if all(
+            _same(token, word) for token, word in zip(tokens[at : at + size], form, strict=True)
+        ):
+            yield at
+
+
+def _same(token: str, word: str) -> bool:
+    if word == YEAR:
+        return len(token) == 4 and token[:2] in ("19", "20") and token.isdigit()
+    return token == word
+
+
+def _spans(places: list[list[tuple[int, int]]], width: int) -> list[tuple[int, int]]:
+    """The spans that hold one place of each concept, taking each place of the first
+    concept with the nearest place of each other one, if they lie within ``width`` words
+    beyond the concepts' own (a place two concepts share counts once)."""
+    found: list[tuple[int, int]] = []
+    for anchor in places[0]:
+        chosen = {anchor} | {
+            min(group, key=lambda p: abs(p[0] - anchor[0])) for group in places[1:]
+        }
+        start = min(p[0] for p in chosen)
+        end = max(p[1] for p in chosen)
+        own = sum(p[1] - p[0] for p in chosen)
+        if end - start - own + len(chosen) <= width and (start, end) not in found:
+            found.append((start, end))
+    return found
+
+
+@functools.cache
+def _dictionaries() -> object:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language=["en", "fr", "es"], distance=1)
+
+
+def is_word(word: str) -> bool:
+    """Whether ``word`` is in the English, French or Spanish word list (loaded on first
+    use: it is asked only about a word the triage might read as a slip of a danger word)."""
+    return word in _dictionaries()  # type: ignore[operator]

@@ -1,0 +1,61 @@
+"""The shipped FAQ's triage on the development lists under ``tests/triage/dev`` and on
+``tests/eval/emergencies.txt`` (both development: they prompted the triage's words).
+
+The held-out lists beside them are measured by ``bench/triage.py`` only, never asserted
+here, so that no test failure can prompt a change from them. Figures are asserted within
+the stated tolerances (see ``docs/triage.md``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from ims_bot.core.engine import Engine
+
+HERE = Path(__file__).parent
+DEV = HERE / "triage" / "dev"
+
+
+def _bench() -> ModuleType:
+    path = HERE.parent / "bench" / "triage.py"
+    spec = importlib.util.spec_from_file_location("bench_triage", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def figures(shipped_engine: Engine):  # type: ignore[no-untyped-def]
+    return _bench().measure(shipped_engine, DEV)
+
+
+def test_dev_emergencies_are_urgent_in_every_category(figures) -> None:  # type: ignore[no-untyped-def]
+    for category, total in figures.emergencies.items():
+        assert figures.urgent[category] >= 0.9 * total, category
+    assert sum(figures.urgent.values()) >= 0.97 * sum(figures.emergencies.values())
+
+
+def test_every_dev_emergency_is_at_least_opened_by_the_emergency_line(figures) -> None:  # type: ignore[no-untyped-def]
+    assert figures.alerted == figures.emergencies
+
+
+def test_dev_ordinary_questions_rarely_get_the_urgent_reply(figures) -> None:  # type: ignore[no-untyped-def]
+    assert figures.false_urgent <= 0.02 * figures.ordinary
+
+
+def test_dev_personal_situations_are_handed_off(figures) -> None:  # type: ignore[no-untyped-def]
+    assert figures.personal_answered <= 0.04 * figures.personal
+
+
+def test_the_older_emergency_list_is_urgent(shipped_engine: Engine) -> None:
+    lines = (HERE / "eval" / "emergencies.txt").read_text().splitlines()
+    messages = [line for line in lines if line and not line.startswith("#")]
+    missed = [text for text in messages if shipped_engine.reply(text).kind != "urgent"]
+    assert len(missed) <= 0.01 * len(messages), missed
