@@ -15,7 +15,8 @@ own ``Engine.reply``, as ``ims-bot ask --json`` does. Usage::
 
 Figures: per category, emergencies given ``urgent`` and those given ``urgent`` or an
 ordinary reply opened by the emergency line; ordinary questions given ``urgent``;
-personal situations given an ordinary answer (or any reply other than their hand-off).
+personal situations given an ordinary answer other than the one they call for (the
+``children`` entry is an answer), and those given any other reply.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def measure(engine: Engine, folder: Path) -> Figures:
         for item in yaml.safe_load(personal.read_text())["messages"]:
             reply = engine.reply(item["text"])
             figures.personal += 1
-            if reply.kind == "answer":
+            if reply.kind == "answer" and reply.id != item["expect"]:
                 figures.personal_answered += 1
             if reply.id != item["expect"]:
                 figures.personal_other += 1
