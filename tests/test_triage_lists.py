@@ -1,5 +1,5 @@
-"""The shipped FAQ's triage on the development lists under ``tests/triage/dev`` and on
-``tests/eval/emergencies.txt`` (both development: they prompted the triage's words).
+"""The shipped FAQ's triage on the development lists under ``tests/triage/dev-*`` and on
+``tests/eval/emergencies.txt`` (all development: they prompted the triage's words).
 
 The held-out lists beside them are measured by ``bench/triage.py`` only, never asserted
 here, so that no test failure can prompt a change from them. Figures are asserted within
@@ -18,7 +18,7 @@ import pytest
 from ims_bot.core.engine import Engine
 
 HERE = Path(__file__).parent
-DEV = HERE / "triage" / "dev"
+DEV_SETS = sorted((HERE / "triage").glob("dev-*"))
 
 
 def _bench() -> ModuleType:
@@ -31,9 +31,9 @@ def _bench() -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
-def figures(shipped_engine: Engine):  # type: ignore[no-untyped-def]
-    return _bench().measure(shipped_engine, DEV)
+@pytest.fixture(scope="module", params=DEV_SETS, ids=lambda path: path.name)
+def figures(request: pytest.FixtureRequest, shipped_engine: Engine):  # type: ignore[no-untyped-def]
+    return _bench().measure(shipped_engine, request.param)
 
 
 def test_dev_emergencies_are_urgent_in_every_category(figures) -> None:  # type: ignore[no-untyped-def]

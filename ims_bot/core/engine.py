@@ -7,7 +7,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from ims_bot.core.decide import MAX_OPTIONS, Decision, decide, focused, told
-from ims_bot.core.faq import OFF_TOPIC, Faq
+from ims_bot.core.faq import OFF_TOPIC, PERSONAL, Faq
 from ims_bot.core.index import COMMON_WORDS, FUNCTION_WEIGHT, MatchIndex, Term
 from ims_bot.core.normalise import asking_sentence, sanitise
 from ims_bot.core.reply import Reply, compose, escalation
@@ -67,7 +67,8 @@ class Engine:
         decision = self._matched(question, limit)
         situation = self.faq.by_id.get(triage.situation or "")
         off_topic = bool(decision.candidates) and OFF_TOPIC in decision.candidates[0].entry.tags
-        if situation is not None and decision.kind != "handoff" and not off_topic:
+        personal = decision.entry is not None and PERSONAL in decision.entry.tags
+        if situation is not None and not personal and not off_topic:
             decision = Decision(
                 "handoff",
                 entry=situation,

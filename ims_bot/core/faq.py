@@ -115,19 +115,27 @@ class Triggers:
     right_before: tuple[str, ...] = ()
     right_after: tuple[str, ...] = ()
 
+    def all(self) -> tuple[str, ...]:
+        """Every trigger of this kind."""
+        return (*self.before, *self.after, *self.right_before, *self.right_after)
+
 
 @dataclass(frozen=True)
 class Context:
     """The ConText trigger lists that decide whether a sign is happening now.
 
     ``scope``: how many words a trigger reaches; ``current``: words that say "now" and
-    end a trigger's scope ("I had a stroke years ago but now my face droops");
-    ``ends``: other words that end a scope ("but", "however").
+    end any trigger's scope ("I had a stroke years ago but now my face droops");
+    ``ends``: other words that end the scope of a trigger before a sign ("but"; a
+    trigger after it still reaches back: "short of breath, but it went away");
+    ``pseudo``: phrases holding a trigger's words that are no trigger ("will not stop",
+    "2 year old").
     """
 
     triggers: tuple[tuple[ContextKind, Triggers], ...] = ()
     current: tuple[str, ...] = ()
     ends: tuple[str, ...] = ()
+    pseudo: tuple[str, ...] = ()
     scope: int = 8
 
 

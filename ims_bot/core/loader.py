@@ -270,7 +270,7 @@ class _Validator:
             return Context()
         what = "'context' of 'urgent'"
         context = self.mapping(data["context"], data.line_of("context"), what)
-        self.keys(context, {*CONTEXT_KINDS, "current", "ends", "scope"}, (), what)
+        self.keys(context, {*CONTEXT_KINDS, "current", "ends", "pseudo", "scope"}, (), what)
         triggers = []
         for kind in CONTEXT_KINDS:
             if kind in context:
@@ -285,6 +285,7 @@ class _Validator:
             triggers=tuple(triggers),
             current=self.texts(context, "current", what)[0],
             ends=self.texts(context, "ends", what)[0],
+            pseudo=self.texts(context, "pseudo", what)[0],
             scope=scope,
         )
 

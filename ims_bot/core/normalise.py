@@ -33,7 +33,7 @@ _QUESTION_WORDS = "is|are|does|do|did|can|could|will|would|should|what|how|why|w
 _SENTENCE_END = re.compile(rf"(?<=[.!?])\s+|,\s*(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
 """Where a sentence ends: after ".", "!" or "?", or at a comma before a question word
 ("my back has been sore for years, can IMS help?")."""
-_CLAUSE_END = re.compile(rf"[.!?;]+\s*|\n|,\s*(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
+_CLAUSE_END = re.compile(rf"[.!?;]+(?:\s+|$)|\n|,\s*(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
 
 
 def sanitise(text: str, limit: int = MAX_INPUT) -> str:

@@ -144,9 +144,24 @@ class Triager:
             self._before += [(self._read_form(t), kind, RIGHT) for t in triggers.right_before]
             self._after += [(self._read_form(t), kind, scope) for t in triggers.after]
             self._after += [(self._read_form(t), kind, RIGHT) for t in triggers.right_after]
-        self._stops = [self._read_form(word) for word in (*context.current, *context.ends)]
+        self._current = [self._read_form(word) for word in context.current]
+        self._stops = [*self._current, *(self._read_form(word) for word in context.ends)]
+        self._pseudo_triggers = [self._read_form(phrase) for phrase in context.pseudo]
         self._scope = scope
         self._slips: dict[str, str] = {}
+        self._own = frozenset(
+            word
+            for text in (
+                *urgent.forms(),
+                *urgent.pseudo,
+                *context.current,
+                *context.ends,
+                *context.pseudo,
+                *(t for _, triggers in context.triggers for t in triggers.all()),
+            )
+            for word in words(text)
+        )
+        """Every word the triage data itself uses: spelt as meant, never corrected."""
 
     def _read_form(self, text: str) -> _Form:
         """The tokens of a concept form or trigger: synonyms and stems, never corrected."""
@@ -164,6 +179,8 @@ class Triager:
         return tuple(stem(word) for word in self.normaliser.apply_synonyms(read))
 
     def _correct(self, word: str) -> str:
+        if word in self._own:
+            return word
         corrected = self.normaliser.correct(word)
         if corrected == word:
             corrected = self._slip(word)
@@ -267,11 +284,17 @@ class Triager:
     def _context(
         self, tokens: Sequence[str], span: tuple[int, int], covered: set[int]
     ) -> tuple[ContextKind, ...]:
-        """The context kinds whose triggers reach the sign at ``span``; a trigger that
-        is a word of the sign's own concepts where they touch the sign ("not" in "can not
-        catch my breath") does not count."""
+        """The context kinds whose triggers reach the sign at ``span``. A trigger does not
+        count where it is a word of the sign's own concepts touching the sign ("not" in
+        "can not catch my breath") or part of a pseudo-trigger ("will not stop")."""
         start, end = span
         kinds: list[ContextKind] = []
+        ignored = covered | {
+            i
+            for phrase in self._pseudo_triggers
+            for at in _find(tokens, phrase)
+            for i in range(at, at + len(phrase))
+        }
         first = max(0, start - self._scope - 3)
         for form, kind, reach in self._before:
             for at in _find(tokens[first:end], form):
@@ -281,23 +304,24 @@ class Triager:
                 if (
                     target is not None
                     and target - after <= reach
-                    and not covered.intersection(range(at, after))
-                    and not self._stopped(tokens[after:target])
+                    and ignored.isdisjoint(range(at, after))
+                    and not _has_any(tokens[after:target], self._stops)
                 ):
                     kinds.append(kind)
         for form, kind, reach in self._after:
             for at in _find(tokens[end : end + self._scope + 3], form):
                 if (
                     at <= reach
-                    and not covered.intersection(range(end + at, end + at + len(form)))
-                    and not self._stopped(tokens[end : end + at])
+                    and ignored.isdisjoint(range(end + at, end + at + len(form)))
+                    and not _has_any(tokens[end : end + at], self._current)
                 ):
                     kinds.append(kind)
         return tuple(dict.fromkeys(kinds))
 
-    def _stopped(self, between: Sequence[str]) -> bool:
-        """Whether a scope-ending word stands in ``between``."""
-        return any(next(_find(between, stop), None) is not None for stop in self._stops)
+
+def _has_any(tokens: Sequence[str], forms: Iterable[_Form]) -> bool:
+    """Whether any of ``forms`` occurs in ``tokens``."""
+    return any(next(_find(tokens, form), None) is not None for form in forms)
 
 
 def _find(tokens: Sequence[str], form: _Form) -> Iterator[int]:
