@@ -210,3 +210,59 @@ def test_piped_chat_replies_to_each_line(shipped_faq) -> None:
     assert out.count(shipped_faq.disclaimer) == 2
     assert "typically not considered painful" in out
     assert b"\x1b" not in result.stdout
+
+
+def test_ask_goes_through_the_chats_small_talk() -> None:
+    for text in ("hi", "ok", "no", "yes"):
+        status, out, _ = run("ask", "--json", text)
+        assert (status, json.loads(out)["kind"]) == (0, "smalltalk"), text
+    status, out, _ = run("ask", "2")
+    assert "no numbered list" in out
+
+
+@pytest.mark.parametrize("columns", ["60", "100"])
+def test_ask_wraps_without_breaking_words(columns: str, shipped_faq) -> None:
+    env = Environment(environ={"COLUMNS": columns})
+    assert main(["ask", "does it hurt"], env) == 0
+    out = env.stdout.getvalue()  # type: ignore[attr-defined]
+    limit = min(int(columns), 80)
+    assert max(len(line) for line in out.splitlines()) <= limit
+    answer = " ".join(shipped_faq.by_id["is-ims-painful"].answer.split())
+    assert " ".join(out.split()).startswith(answer)
+
+
+def test_ask_answer_only_prints_the_answer_and_the_disclaimer(shipped_faq) -> None:
+    status, out, _ = run("ask", "--answer-only", "does it hurt")
+    entry = shipped_faq.by_id["is-ims-painful"]
+    assert status == 0
+    assert " ".join(out.split()) == " ".join(f"{entry.answer} {shipped_faq.disclaimer}".split())
+
+
+def test_ask_prompts_on_a_terminal() -> None:
+    env = Environment(stdin=io.StringIO("does it hurt\n"), stdin_isatty=True)
+    assert main(["ask", "--json"], env) == 0
+    out = env.stdout.getvalue()  # type: ignore[attr-defined]
+    assert out.startswith("Question: {")
+    assert out.endswith("Question: ")
+
+
+def test_show_puts_the_answer_first_and_counts_the_alternates(shipped_faq) -> None:
+    entry = shipped_faq.by_id["is-ims-painful"]
+    status, out, _ = run("show", entry.id)
+    assert status == 0
+    related = [shipped_faq.by_id[i].question for i in entry.related]
+    assert all(question in out for question in related)
+    assert out.index(related[0]) < out.index("Also asked as")
+    assert f"Also asked as: {len(entry.alternates)} other wordings" in out
+    assert entry.alternates[0] not in out
+    status, out, _ = run("show", "--all", entry.id)
+    assert all(alternate in " ".join(out.split()) for alternate in entry.alternates)
+
+
+@pytest.mark.parametrize(
+    ("wanted", "named"), [("knee", "knee-pain"), ("is-ims-painfull", "is-ims-painful")]
+)
+def test_show_of_an_unknown_id_names_the_nearest(wanted: str, named: str) -> None:
+    status, out, err = run("show", wanted)
+    assert (status, out) == (2, "")
+    assert err.startswith(f"ims-bot: error: no entry with id '{wanted}'; did you mean: {named}")
