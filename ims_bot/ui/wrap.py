@@ -11,7 +11,7 @@ from collections.abc import Mapping
 PIPE_WIDTH = 80
 """The width of output that goes to a pipe or a file: it fits an 80-column terminal."""
 MIN_WIDTH = 20
-_MARKER = re.compile(r"^(\s*)(\d+\)\s+|[-*]\s+)?")
+_MARKER = re.compile(r"^(\s*)(\d+\)\s+|[-*]\s+|(?<=\s)\S.*?\s{2,}(?=\S))?")
 
 
 def output_width(isatty: bool, environ: Mapping[str, str] | None = None) -> int:
@@ -30,7 +30,8 @@ def wrap(text: str, width: int) -> str:
     """``text`` wrapped line by line to ``width`` columns; words are never broken.
 
     A line keeps its indent, and the lines it wraps onto hang under the text after a
-    list marker ("  2) ", "- "), so numbered options stay readable. A word longer than
+    list marker ("  2) ", "- ") or, on an indented line, after its first column (a key,
+    a score), so numbered options and tables stay readable. A word longer than
     the width (a web address) stands alone on its line rather than being cut.
     """
     wrapped = []
@@ -41,6 +42,8 @@ def wrap(text: str, width: int) -> str:
         match = _MARKER.match(line)
         indent, marker = match.group(1), match.group(2) or ""
         hang = " " * (len(indent) + len(marker)) if marker else indent
+        if len(hang) > width // 2:
+            hang = indent[: width // 2]
         wrapped.append(
             textwrap.fill(
                 line,
