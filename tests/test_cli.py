@@ -14,6 +14,7 @@ import pytest
 from ims_bot import __version__
 from ims_bot.cli import COMMANDS, build_parser, main
 from ims_bot.env import Environment
+from ims_bot.unanswered import read_rows
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -319,3 +320,10 @@ def test_no_help_text_uses_restructured_text_quoting() -> None:
     for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
         texts += [sub.format_help() for sub in action.choices.values()]
     assert not [text for text in texts if "``" in text]
+
+
+def test_short_replies_are_not_logged_as_unanswered(tmp_path: Path) -> None:
+    log = tmp_path / "log.sqlite"
+    lines = "ok\nno\nyes\nsorry\nhmm\nxylophone quartz\n"
+    assert run("chat", "--log", str(log), stdin=lines)[0] == 0
+    assert [row.question for row in read_rows(log)] == ["xylophone quartz"]

@@ -24,7 +24,7 @@ def mark(logbook: Logbook, warnings: io.StringIO, reply: Reply) -> str:
     if not logbook.enabled:
         problem = warnings.getvalue().strip().removeprefix("ims-bot: warning: ")
         return f"Not recorded: {problem or 'the unanswered-question log is off'}"
-    return f"Marked not answered: '{reply.question}' is in the log for the curator."
+    return f"Marked not answered, for the curator's report: {reply.question}"
 
 
 def run(args: argparse.Namespace, env: Environment) -> int:
