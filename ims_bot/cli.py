@@ -20,6 +20,7 @@ COMMANDS = (
     ("chat", "chat", "Chat interactively (the default command)."),
     ("kiosk", "kiosk", "Run the locked-down, self-resetting chat for a waiting-room terminal."),
     ("ask", "ask", "Answer questions once, for staff; reads standard input when none are given."),
+    ("desk", "desk", "Look answers up as you type, full screen, for staff on a phone call."),
     ("list", "browse", "List every FAQ entry with its id."),
     ("show", "browse", "Show one FAQ entry in full."),
     ("check", "check", "Validate and lint the FAQ file."),

@@ -14,6 +14,7 @@ import pytest
 from ims_bot import __version__
 from ims_bot.cli import COMMANDS, build_parser, main
 from ims_bot.env import Environment
+from ims_bot.unanswered import read_rows
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -209,6 +210,122 @@ def test_piped_chat_replies_to_each_line(shipped_faq) -> None:
     result = subprocess_run(["chat"], stdin=b"does it hurt\nwhat is the capital of peru\n")
     assert result.returncode == 0
     out = result.stdout.decode()
-    assert out.count(shipped_faq.disclaimer) == 2
+    assert out.count(shipped_faq.disclaimer) == 3  # the start menu, then the two replies
     assert "typically not considered painful" in out
     assert b"\x1b" not in result.stdout
+
+
+def test_ask_goes_through_the_chats_small_talk() -> None:
+    for text in ("hi", "ok", "no", "yes"):
+        status, out, _ = run("ask", "--json", text)
+        assert (status, json.loads(out)["kind"]) == (0, "smalltalk"), text
+    status, out, _ = run("ask", "2")
+    assert "no numbered list" in out
+
+
+@pytest.mark.parametrize("columns", ["60", "100"])
+def test_ask_wraps_without_breaking_words(columns: str, shipped_faq) -> None:
+    env = Environment(environ={"COLUMNS": columns})
+    assert main(["ask", "does it hurt"], env) == 0
+    out = env.stdout.getvalue()  # type: ignore[attr-defined]
+    limit = min(int(columns), 80)
+    assert max(len(line) for line in out.splitlines()) <= limit
+    answer = " ".join(shipped_faq.by_id["is-ims-painful"].answer.split())
+    assert " ".join(out.split()).startswith(answer)
+
+
+def test_ask_answer_only_prints_the_answer_and_the_disclaimer(shipped_faq) -> None:
+    status, out, _ = run("ask", "--answer-only", "does it hurt")
+    entry = shipped_faq.by_id["is-ims-painful"]
+    assert status == 0
+    assert " ".join(out.split()) == " ".join(f"{entry.answer} {shipped_faq.disclaimer}".split())
+
+
+def test_ask_prompts_on_a_terminal() -> None:
+    env = Environment(stdin=io.StringIO("does it hurt\n"), stdin_isatty=True)
+    assert main(["ask", "--json"], env) == 0
+    out = env.stdout.getvalue()  # type: ignore[attr-defined]
+    assert out.startswith("Question: {")
+    assert out.endswith("Question: ")
+
+
+def test_show_puts_the_answer_first_and_counts_the_alternates(shipped_faq) -> None:
+    entry = shipped_faq.by_id["is-ims-painful"]
+    status, out, _ = run("show", entry.id)
+    assert status == 0
+    related = [shipped_faq.by_id[i].question for i in entry.related]
+    assert all(question in out for question in related)
+    assert out.index(related[0]) < out.index("Also asked as")
+    assert f"Also asked as: {len(entry.alternates)} other wordings" in out
+    assert entry.alternates[0] not in out
+    status, out, _ = run("show", "--all", entry.id)
+    assert all(alternate in " ".join(out.split()) for alternate in entry.alternates)
+
+
+@pytest.mark.parametrize(
+    ("wanted", "named"), [("knee", "knee-pain"), ("is-ims-painfull", "is-ims-painful")]
+)
+def test_show_of_an_unknown_id_names_the_nearest(wanted: str, named: str) -> None:
+    status, out, err = run("show", wanted)
+    assert (status, out) == (2, "")
+    assert err.startswith(f"ims-bot: error: no entry with id '{wanted}'; did you mean: {named}")
+
+
+def test_check_names_the_file_it_checks_and_warns_of_an_edited_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    installed = tmp_path / "installed.yaml"
+    installed.write_text((REPO / "data" / "faq.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "data").mkdir()
+    edited = tmp_path / "data" / "faq.yaml"
+    edited.write_text(installed.read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    env = {"IMS_BOT_FAQ": str(installed)}
+    status, out, _ = run_with(env, "check")
+    assert status == 0
+    assert out.splitlines()[0] == f"FAQ: {installed}"
+    assert "differs" not in out
+    edited.write_text(installed.read_text(encoding="utf-8") + "# edited\n")
+    status, out, _ = run_with(env, "check")
+    assert out.splitlines()[1] == (
+        f"warning: ./data/faq.yaml differs from the FAQ checked ({installed}); "
+        "use --faq data/faq.yaml or pip install -e ."
+    )
+    status, out, _ = run_with(env, "check", "--faq", "data/faq.yaml")
+    assert out.splitlines()[0] == f"FAQ: {edited}"
+    assert "differs" not in out
+    status, out, err = run_with(env, "check", "--json")
+    assert json.loads(out)["file"] == str(installed)
+    assert err.startswith("warning: ./data/faq.yaml differs")
+
+
+def run_with(environ: dict[str, str], *argv: str) -> tuple[int, str, str]:
+    env = Environment(environ=environ)
+    status = main(list(argv), env)
+    return status, env.stdout.getvalue(), env.stderr.getvalue()  # type: ignore[attr-defined]
+
+
+def test_piped_chat_shows_the_menu_and_echoes_each_question(shipped_faq) -> None:
+    status, out, _ = run("chat", stdin="does it hurt\n2\nok\n")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("FAQ: ")
+    assert out.index("Common questions") < out.index("> does it hurt") < out.index("> 2")
+    after = out.split("> does it hurt", 1)[1]
+    assert after.lstrip().startswith("IMS can cause some discomfort")
+    assert "Is there anything else you would like to know about IMS?" in out.split("> ok")[1]
+
+
+def test_no_help_text_uses_restructured_text_quoting() -> None:
+    parser = build_parser()
+    texts = [parser.format_help()]
+    for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
+        texts += [sub.format_help() for sub in action.choices.values()]
+    assert not [text for text in texts if "``" in text]
+
+
+def test_short_replies_are_not_logged_as_unanswered(tmp_path: Path) -> None:
+    log = tmp_path / "log.sqlite"
+    lines = "ok\nno\nyes\nsorry\nhmm\nxylophone quartz\n"
+    assert run("chat", "--log", str(log), stdin=lines)[0] == 0
+    assert [row.question for row in read_rows(log)] == ["xylophone quartz"]

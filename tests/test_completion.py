@@ -1,4 +1,4 @@
-"""Completion offers the FAQ's phrasings only."""
+"""Completion offers the FAQ's questions only, one row per entry."""
 
 from __future__ import annotations
 
@@ -14,17 +14,23 @@ def complete(faq: Faq, typed: str) -> list[str]:
     return [c.text for c in completer.get_completions(Document(typed), CompleteEvent())]
 
 
-def test_questions_come_before_alternates(mini_faq: Faq) -> None:
+def test_questions_come_before_entries_found_by_an_alternate(mini_faq: Faq) -> None:
     assert complete(mini_faq, "is ims") == [
         "What is IMS?",
         "Is IMS painful?",
-        "is ims safe when breastfeeding",
+        mini_faq.by_id["handoff-pregnancy"].question,
     ]
 
 
-def test_every_typed_word_is_a_prefix(mini_faq: Faq) -> None:
-    assert complete(mini_faq, "does it hu") == ["does it hurt"]
+def test_every_typed_word_is_a_prefix_and_the_whole_question_is_offered(mini_faq: Faq) -> None:
+    assert complete(mini_faq, "does it hu") == ["Is IMS painful?"]
     assert complete(mini_faq, "zebra") == []
+
+
+def test_one_row_per_entry(shipped_faq: Faq) -> None:
+    offered = complete(shipped_faq, "does it")
+    assert len(offered) == len(set(offered)) > 1
+    assert set(offered) <= {entry.question for entry in shipped_faq.entries}
 
 
 def test_too_little_typed_offers_nothing(mini_faq: Faq) -> None:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from ims_bot.core.conversation import Conversation, menu_entries, parse_number, smalltalk_kind
+from ims_bot.core.conversation import (
+    ANYTHING_ELSE,
+    GO_AHEAD,
+    NO_MORE,
+    SORRY,
+    Conversation,
+    menu_entries,
+    parse_number,
+    smalltalk_kind,
+)
 from ims_bot.core.decide import Decision
 from ims_bot.core.engine import Engine
 
@@ -43,6 +52,12 @@ def test_parse_number(text: str, number: int | None) -> None:
         ("topics", "topics"),
         ("MENU", "topics"),
         ("hi does it hurt", None),
+        ("ok", "acknowledge"),
+        ("alright", "acknowledge"),
+        ("yes", "yes"),
+        ("no", "no"),
+        ("sorry", "sorry"),
+        ("no pain", None),
     ],
 )
 def test_smalltalk_kind(text: str, kind: str | None) -> None:
@@ -72,11 +87,12 @@ def test_number_after_clarify_picks_that_option(
     assert conversation.respond("2").id == "shoulder-pain"
 
 
-def test_zero_after_clarify_escalates(
+def test_zero_after_clarify_escalates_even_after_a_number_out_of_range(
     conversation: Conversation, mini_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     force_clarify(mini_engine, monkeypatch)
     conversation.respond("joint pain")
+    assert "from 1 to 2," in conversation.respond("5").body
     assert conversation.respond("0").kind == "escalate"
 
 
@@ -90,9 +106,72 @@ def test_one_clarification_round_at_most(
     assert conversation.respond("and my arm").kind == "clarify"
 
 
-def test_out_of_range_number_escalates(conversation: Conversation) -> None:
-    conversation.respond("does it hurt")
-    assert conversation.respond("9").kind == "escalate"
+def test_a_new_question_after_a_clarify_is_asked_afresh(
+    conversation: Conversation, mini_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = mini_engine.faq.by_id
+    offers = iter([(entries["knee-pain"], entries["shoulder-pain"]), (entries["side-effects"],)])
+
+    def decide(question: str, limit: int = 4) -> Decision:
+        return Decision("clarify", score=55.0, options=next(offers))
+
+    monkeypatch.setattr(mini_engine, "decide", decide)
+    assert conversation.respond("joint pain").kind == "clarify"
+    second = conversation.respond("what about afterwards")
+    assert second.kind == "clarify"
+    assert [o.id for o in second.options] == ["side-effects"]
+    assert conversation.respond("1").id == "side-effects"
+
+
+@pytest.mark.parametrize("number", ["9", "4"])
+def test_out_of_range_number_says_which_numbers_there_are(
+    conversation: Conversation, number: str
+) -> None:
+    first = conversation.respond("does it hurt")
+    reply = conversation.respond(number)
+    last = len(first.options)
+    assert reply.kind == "smalltalk"
+    assert reply.body == f"Please type a number from 1 to {last}, or 0 for none of these."
+    assert reply.options == first.options
+    assert conversation.respond("1").id == first.options[0].id
+
+
+def test_out_of_range_number_on_the_start_menu(conversation: Conversation) -> None:
+    assert "from 1 to 2," in conversation.respond("7").body
+    assert conversation.respond("2").id == "is-ims-painful"
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("ok", ANYTHING_ELSE),
+        ("Okay.", ANYTHING_ELSE),
+        ("cool", ANYTHING_ELSE),
+        ("hmm", ANYTHING_ELSE),
+        ("i see", ANYTHING_ELSE),
+        ("got it!", ANYTHING_ELSE),
+        ("yes", GO_AHEAD),
+        ("yep", GO_AHEAD),
+        ("no", NO_MORE),
+        ("nope", NO_MORE),
+        ("sorry", SORRY),
+    ],
+)
+def test_short_replies_are_small_talk_and_keep_the_list(
+    conversation: Conversation, text: str, body: str
+) -> None:
+    first = conversation.respond("does it hurt")
+    reply = conversation.respond(text)
+    assert (reply.kind, reply.body) == ("smalltalk", body)
+    assert reply.text.endswith(conversation.faq.disclaimer)
+    assert conversation.respond("1").id == first.options[0].id
+
+
+def test_a_fresh_one_shot_conversation_has_no_menu(mini_engine: Engine) -> None:
+    one_shot = Conversation(mini_engine, top=5, menu=False)
+    assert "no numbered list" in one_shot.respond("2").text
+    assert one_shot.respond("hi").kind == "smalltalk"
+    assert len(one_shot.respond("does it hurt").suggestions) <= 5
 
 
 def test_number_with_no_list_explains(conversation: Conversation) -> None:

@@ -162,7 +162,7 @@ def test_run_carries_state_between_turns(mini_engine: Engine) -> None:
     script = dialogue(
         Turn("does it hurt", Expect(kind="answer", id="is-ims-painful")),
         Turn("2", Expect(id="side-effects")),
-        Turn("3", Expect(kind="smalltalk")),
+        Turn("3", Expect(kind="escalate")),
         Turn("hi", Expect(kind="escalate")),
     )
     results = list(run(script, mini_engine))

@@ -94,6 +94,27 @@ def test_near_duplicate_phrasings_across_entries_are_warned() -> None:
     assert "nearly repeats 'does ims work for knees' of 'knee-pain' (line 8" in found[0].message
 
 
+def allowing(text: str, *allowed: str) -> str:
+    return text + f"    lint: {{allow: [{', '.join(allowed)}], reason: Judged and accepted.}}\n"
+
+
+def test_an_entry_silences_a_warning_by_code_and_other_entry() -> None:
+    twin = entry("tennis-elbow", "Can IMS help tennis elbow?", ["does ims work for knee", "elbow"])
+    assert (
+        findings(faq_of(KNEE, allowing(twin, "near-duplicate:knee-pain")), "near-duplicate") == []
+    )
+    assert findings(faq_of(KNEE, allowing(twin, "near-duplicate")), "near-duplicate") == []
+    found = findings(faq_of(KNEE, allowing(twin, "near-duplicate:sleep")), "near-duplicate")
+    assert [f.entry for f in found] == ["tennis-elbow"]
+    found = findings(faq_of(allowing(KNEE, "near-duplicate"), twin), "near-duplicate")
+    assert [f.entry for f in found] == ["tennis-elbow"], "only the entry reported at silences"
+
+
+def test_errors_are_never_silenced_and_the_shipped_faq_is_quiet(shipped_engine: Engine) -> None:
+    found = lint(shipped_engine)
+    assert [f.code for f in found] in ([], ["stale-review"])
+
+
 def test_stale_reviews_the_file_once_and_each_entry_its_own() -> None:
     old_entry = entry(
         "sleep", "Will IMS help me sleep?", ["trouble sleeping"], reviewed="2019-02-03"
@@ -184,7 +205,7 @@ def test_check_exit_status_and_file_line(tmp_path: Path) -> None:
     assert ":20: error: alternate 'does ims work for knees' of 'sleep' does not retrieve it" in out
     assert out.endswith("2 errors, 1 warnings\n")
     status, out, err = check(tmp_path, HEAD + "  - id: [oops\n")
-    assert (status, out) == (2, "")
+    assert (status, out) == (2, f"FAQ: {tmp_path / 'faq.yaml'}\n")
     assert err.startswith(f"ims-bot: error: {tmp_path / 'faq.yaml'}:")
 
 

@@ -84,8 +84,26 @@ BROKEN = [
     (
         "unknown_related",
         GOOD_TOP + ENTRY + "    related: [two]\n",
-        4,
+        7,
         "entry 'one' relates to unknown id 'two'",
+    ),
+    (
+        "unknown_related_in_a_block_list",
+        GOOD_TOP + ENTRY + "    related:\n      - one\n      - three\n",
+        9,
+        "entry 'one' relates to unknown id 'three'",
+    ),
+    (
+        "lint_without_reason",
+        GOOD_TOP + ENTRY + "    lint: {allow: [overlap]}\n",
+        7,
+        "'lint' of entry 'one' is missing the required field 'reason'",
+    ),
+    (
+        "lint_allows_an_error",
+        GOOD_TOP + ENTRY + "    lint:\n      allow: [self-retrieval]\n      reason: judged\n",
+        8,
+        "'lint' of entry 'one' cannot allow 'self-retrieval'",
     ),
     (
         "bad_kind",

@@ -1,4 +1,8 @@
-"""``ims-bot ask``: one-shot answers for staff, as text or one JSON object per line."""
+"""``ims-bot ask``: one-shot answers for staff, as text or one JSON object per line.
+
+Each question goes through a fresh conversation, so small talk ("hi", "ok") gets the
+same reply as in the chat; with no list shown, a bare number picks nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +11,50 @@ import json
 from collections.abc import Iterator
 
 from ims_bot.commands.common import engine, whole
+from ims_bot.core.conversation import Conversation
 from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus
+from ims_bot.ui.wrap import output_width, wrap
+
+PROMPT = "Question: "
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     """Options of ``ask``."""
     parser.add_argument(
-        "question", nargs="*", help="The question; none reads one per line from standard input."
+        "question",
+        nargs="*",
+        help="The question; none reads one per line from standard input "
+        "(on a terminal, it asks for each).",
     )
     parser.add_argument(
         "--top", type=whole, default=3, metavar="N", help="Show the N best entries (default 3)."
     )
-    parser.add_argument("--json", action="store_true", help="Print one JSON object per question.")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="Print one JSON object per question.")
+    output.add_argument(
+        "--answer-only",
+        action="store_true",
+        help="Print only the reply and the disclaimer, for pasting: no scores, no ids.",
+    )
 
 
 def questions(args: argparse.Namespace, env: Environment) -> Iterator[str]:
-    """The questions to answer: the arguments as one question, else each input line."""
+    """The questions to answer: the arguments as one question, else each input line.
+
+    On a terminal, each line is asked for with a prompt, until end of input (Ctrl-D).
+    """
     if args.question:
         yield " ".join(args.question)
         return
-    for line in env.stdin:
+    while True:
+        if env.stdin_isatty:
+            env.stdout.write(PROMPT)
+            env.stdout.flush()
+        line = env.stdin.readline()
+        if not line:
+            return
         if line.strip():
             yield line
 
@@ -36,14 +62,25 @@ def questions(args: argparse.Namespace, env: Environment) -> Iterator[str]:
 def run(args: argparse.Namespace, env: Environment) -> int:
     """Answer each question; exit 0 whatever the replies are."""
     prepared = engine(args, env)
+    width = output_width(env.stdout_isatty, env.environ)
     for question in questions(args, env):
-        reply = prepared.reply(question, top=args.top)
+        reply = Conversation(prepared, top=args.top, menu=False).respond(question)
         if args.json:
             env.stdout.write(json.dumps(reply.to_json()) + "\n")
+        elif args.answer_only:
+            env.stdout.write(wrap(answer_text(reply), width) + "\n\n")
         else:
-            env.stdout.write(render_text(reply) + "\n\n")
+            env.stdout.write(wrap(render_text(reply), width) + "\n\n")
         env.stdout.flush()
     return ExitStatus.OK
+
+
+def answer_text(reply: Reply) -> str:
+    """What ``--answer-only`` prints: the answer (or referral, urgent or escalation text)
+    and the disclaimer; a clarify or small talk, having no answer, as the patient sees it."""
+    if reply.kind in ("answer", "handoff", "urgent", "escalate"):
+        return f"{reply.body}\n\n{reply.disclaimer}"
+    return reply.text
 
 
 def render_text(reply: Reply) -> str:

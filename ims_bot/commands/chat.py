@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ims_bot.commands.common import engine
 from ims_bot.core.conversation import Conversation
+from ims_bot.core.normalise import strip_controls
 from ims_bot.core.recording import record
 from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
@@ -19,6 +20,7 @@ from ims_bot.unanswered import add_log_argument, open_log
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
 
+ECHO = "> "
 QUIT_WORDS = frozenset({"quit", "exit", ":q", "/quit", "/exit"})
 
 
@@ -36,11 +38,17 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def transcript(
-    conversation: Conversation, lines: Iterable[str], show: Callable[[Reply], None]
+    conversation: Conversation,
+    lines: Iterable[str],
+    show: Callable[[Reply], None],
+    echo: Callable[[str], None],
 ) -> None:
-    """Reply to each non-empty line, in order, through one conversation."""
+    """Show the start menu, then echo each non-empty line and reply to it, in order,
+    through one conversation, so a piped transcript reads as the conversation it was."""
+    show(conversation.menu())
     for line in lines:
         if line.strip():
+            echo(ECHO + strip_controls(line).strip())
             show(conversation.respond(line))
 
 
@@ -75,6 +83,7 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     plain = args.plain or env.no_color
     console = make_console(env, plain)
     logbook = open_log(args, env, mode="chat", default_on=True)
+    console.out(f"FAQ: {Path(faq.path).resolve()}", style="dim")
 
     recorded: list[Reply] = []
 
@@ -86,7 +95,7 @@ def run(args: argparse.Namespace, env: Environment) -> int:
 
     try:
         if not env.stdin_isatty:
-            transcript(conversation, env.stdin, show)
+            transcript(conversation, env.stdin, show, lambda text: console.out(text))
             return ExitStatus.OK
         from ims_bot.ui.session import make_session
 

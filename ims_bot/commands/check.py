@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
+from pathlib import Path
 
-from ims_bot.commands.common import load, positive, whole
+from ims_bot.commands.common import faq_path, load, positive, whole
 from ims_bot.core.dialogue import load_folder, unreached_entries
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
@@ -53,9 +54,36 @@ def finding_json(faq: Faq, finding: Finding) -> dict[str, object]:
     }
 
 
+def edited_copy(checked: Path, folder: Path) -> Path | None:
+    """``data/faq.yaml`` in ``folder`` when it is another file whose content differs from
+    ``checked``: a curator edited the checkout, but the installed copy was checked."""
+    local = folder / "data" / "faq.yaml"
+    try:
+        if not local.is_file() or local.resolve() == checked.resolve():
+            return None
+        return local if local.read_bytes() != checked.read_bytes() else None
+    except OSError:
+        return None
+
+
 def run(args: argparse.Namespace, env: Environment) -> int:
-    """Load, lint, print ``file:line: level: message`` lines and a summary (or JSON)."""
+    """Load, lint, print ``file:line: level: message`` lines and a summary (or JSON).
+
+    The text starts with the FAQ file checked, and warns when the current folder holds
+    an edited ``data/faq.yaml`` that is not that file.
+    """
+    path = faq_path(args, env)
+    if not args.json:
+        env.stdout.write(f"FAQ: {path.resolve()}\n")
+        env.stdout.flush()
     faq = load(args, env)
+    edited = edited_copy(path, Path())
+    if edited is not None:
+        stream = env.stderr if args.json else env.stdout
+        stream.write(
+            f"warning: ./{edited.as_posix()} differs from the FAQ checked ({path.resolve()}); "
+            "use --faq data/faq.yaml or pip install -e .\n"
+        )
     limits = Limits(
         today=date.today(),
         review_years=args.max_age_years,

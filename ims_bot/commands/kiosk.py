@@ -6,6 +6,7 @@ import argparse
 import io
 import logging
 from dataclasses import replace
+from pathlib import Path
 
 from ims_bot.commands.common import load, positive
 from ims_bot.core.conversation import Conversation
@@ -50,6 +51,7 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     faq = load(args, env)
     if not (env.stdin_isatty and env.stdout_isatty):
         raise ImsBotError("kiosk needs a terminal for its input and output")
+    env.stdout.write(f"FAQ: {Path(faq.path).resolve()}\n")
     from ims_bot.ui.kiosk import Display, Kiosk, handle_signals, passphrase_from, quiet_terminal
     from ims_bot.ui.session import make_session
 

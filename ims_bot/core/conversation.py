@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
-from ims_bot.core.decide import Decision
+from ims_bot.core.decide import MAX_OPTIONS, Decision
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Entry
 from ims_bot.core.normalise import sanitise, words
@@ -31,6 +32,11 @@ NO_LIST = (
     "There is no numbered list to choose from right now. "
     'Type your question in words, or type "topics".'
 )
+OUT_OF_RANGE = "Please type a number from 1 to {last}, or 0 for none of these."
+ANYTHING_ELSE = "Is there anything else you would like to know about IMS?"
+GO_AHEAD = "Go ahead: type your question about IMS in your own words."
+NO_MORE = 'All right. If another question comes to mind, just type it, or type "topics".'
+SORRY = "No need to apologise. Type your question about IMS in your own words."
 
 _SMALLTALK = {
     "greeting": {
@@ -72,6 +78,26 @@ _SMALLTALK = {
         "how do i use this",
         "what do i do",
     },
+    "acknowledge": {
+        "ok",
+        "okay",
+        "k",
+        "cool",
+        "hmm",
+        "hmmm",
+        "right",
+        "i see",
+        "got it",
+        "fine",
+        "alright",
+        "all right",
+        "great",
+        "good",
+        "nice",
+    },
+    "yes": {"yes", "yep", "yeah", "yes please", "sure"},
+    "no": {"no", "nope", "nah", "no thanks", "no thank you", "not really"},
+    "sorry": {"sorry", "oops", "my bad", "sorry about that"},
     "topics": {
         "topics",
         "topic",
@@ -84,6 +110,8 @@ _SMALLTALK = {
         "questions",
     },
 }
+STATE_KEEPING = frozenset({"acknowledge", "yes", "no", "sorry"})
+"""Small talk that leaves the numbered list the person may pick from as it was."""
 _NUMBER_WORDS = {
     "zero": 0,
     "none": 0,
@@ -134,18 +162,23 @@ class Conversation:
 
     Args:
         engine: the prepared matching engine.
+        top: how many ranked entries a reply carries as suggestions (``ask --top``).
+        menu: whether a number typed first picks from the topic menu; a one-shot
+            question (``ask``) has no menu shown, so there a number picks nothing.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, top: int = MAX_OPTIONS, menu: bool = True) -> None:
         self.engine = engine
         self.faq = engine.faq
+        self.top = top
+        self.starts_with_menu = menu
         self.pending: tuple[Option, ...] = ()
         self.clarifying = False
         self.reset()
 
     def reset(self) -> None:
-        """Forget everything: the next person starts with the topic menu."""
-        self.pending = tuple(self.menu().options)
+        """Forget everything: the next person starts with the topic menu (if there is one)."""
+        self.pending = tuple(self.menu().options) if self.starts_with_menu else ()
         self.clarifying = False
 
     def menu(self) -> Reply:
@@ -153,43 +186,66 @@ class Conversation:
         return smalltalk(self.faq, "", GREETING, menu_entries(self.engine), MENU_INTRO)
 
     def respond(self, text: str) -> Reply:
-        """The reply to one message; never raises, and the text ends with the disclaimer."""
+        """The reply to one message; never raises, and the text ends with the disclaimer.
+
+        A reply that only acknowledges (small talk such as "ok" or "sorry") or asks for
+        a number in range keeps the list the person may still pick from.
+        """
         try:
             question = sanitise(text)
-            reply = self._respond(question)
+            reply, keep = self._respond(question)
         except Exception:
             log.exception("internal error while answering")
-            reply = escalation(self.faq, "")
-        self.clarifying = reply.kind == "clarify"
-        self.pending = reply.options
+            reply, keep = escalation(self.faq, ""), False
+        if not keep:
+            self.clarifying = reply.kind == "clarify"
+            self.pending = reply.options
         return reply
 
-    def _respond(self, question: str) -> Reply:
+    def _respond(self, question: str) -> tuple[Reply, bool]:
         number = parse_number(question)
         if number is not None:
             return self._pick(question, number)
-        decision = self.engine.decide(question)
+        decision = self.engine.decide(question, self.top)
         if decision.kind == "urgent":
-            return compose(decision, self.faq, question)
+            return compose(decision, self.faq, question, self.top), False
         kind = smalltalk_kind(question)
         if kind is not None:
-            return self._smalltalk(question, kind)
-        if decision.kind == "clarify" and self.clarifying:
+            return self._smalltalk(question, kind), kind in STATE_KEEPING
+        if decision.kind == "clarify" and self.clarifying and self._asked_again(decision):
             decision = Decision("escalate", score=decision.score, candidates=decision.candidates)
-        return compose(decision, self.faq, question)
+        return compose(decision, self.faq, question, self.top), False
 
-    def _pick(self, question: str, number: int) -> Reply:
+    def _asked_again(self, decision: Decision) -> bool:
+        """Whether a clarify offers any option the last clarify offered: the same unclear
+        question again, which escalates rather than asking a second time. A clarify about
+        other entries is a new question, and is asked afresh."""
+        offered = {option.id for option in self.pending}
+        return any(entry.id in offered for entry in decision.options)
+
+    def _pick(self, question: str, number: int) -> tuple[Reply, bool]:
         if not self.pending:
-            return smalltalk(self.faq, question, NO_LIST)
-        if number == 0 or number > len(self.pending):
-            return escalation(self.faq, question)
+            return smalltalk(self.faq, question, NO_LIST), False
+        if number == 0:
+            return escalation(self.faq, question), False
+        if number > len(self.pending):
+            body = OUT_OF_RANGE.format(last=len(self.pending))
+            return replace(smalltalk(self.faq, question, body), options=self.pending), True
         entry = self.faq.by_id[self.pending[number - 1].id]
-        return compose(Decision(entry.kind, entry=entry), self.faq, question)
+        return compose(Decision(entry.kind, entry=entry), self.faq, question), False
 
     def _smalltalk(self, question: str, kind: str) -> Reply:
         if kind == "topics":
             return smalltalk(self.faq, question, "", menu_entries(self.engine), MENU_INTRO)
         if kind == "greeting":
             return smalltalk(self.faq, question, GREETING)
-        body = {"thanks": THANKS, "bye": BYE, "help": HELP}[kind]
+        body = {
+            "thanks": THANKS,
+            "bye": BYE,
+            "help": HELP,
+            "acknowledge": ANYTHING_ELSE,
+            "yes": GO_AHEAD,
+            "no": NO_MORE,
+            "sorry": SORRY,
+        }[kind]
         return smalltalk(self.faq, question, body)

@@ -42,6 +42,9 @@ class Entry:
     line: int = 0
     question_line: int = 0
     alternate_lines: tuple[int, ...] = ()
+    lint_allow: tuple[str, ...] = ()
+    """Lint warnings the curator has silenced for this entry, with a reason in the file:
+    a warning code (``related-cycle``), or a code and the other entry (``overlap:ID``)."""
 
     @property
     def phrasings(self) -> tuple[str, ...]:

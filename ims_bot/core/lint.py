@@ -16,6 +16,9 @@ Warnings:
 - ``long-answer``: an answer too long to read comfortably on a kiosk screen;
 - ``related-cycle``: entries whose ``related`` links lead only back to themselves;
 - ``no-dialogue``: an entry that no scripted dialogue reaches (when dialogues are given).
+
+A warning the curator has judged and accepted is silenced in the FAQ, with a reason,
+by the entry it is reported at (``lint: {allow: [overlap:OTHER-ID], reason: ...}``).
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ class Finding:
     entry: str
     message: str
     code: str = ""
+    other: str = ""
+    """The other entry a finding is about (``overlap``, ``near-duplicate``), if any."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,7 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
                     f"('{alone[0].phrasing}', {alone[0].score:.0f}) "
                     f"than to the rest of '{entry.id}'",
                     "overlap",
+                    alone[0].entry.id,
                 )
         if failed == len(entry.phrasings):
             yield Finding(
@@ -150,6 +156,7 @@ def near_duplicates(engine: Engine, limits: Limits) -> Iterator[Finding]:
                 f"'{first.phrasings[first_number]}' of '{first.id}' "
                 f"(line {first.phrasing_line(first_number)}, {score:.0f})",
                 "near-duplicate",
+                first.id,
             )
 
 
@@ -302,4 +309,13 @@ def lint(
         *related_cycles(faq),
         *undialogued(unreached),
     ]
-    return sorted(findings, key=lambda f: f.line)
+    return sorted((f for f in findings if not allowed(f, faq)), key=lambda f: f.line)
+
+
+def allowed(finding: Finding, faq: Faq) -> bool:
+    """Whether the finding's entry silences it (``lint: {allow: [...]}`` in the FAQ):
+    by its code alone, or by its code and the other entry it names (``overlap:ID``)."""
+    entry = faq.by_id.get(finding.entry)
+    if entry is None or finding.level != "warning":
+        return False
+    return finding.code in entry.lint_allow or f"{finding.code}:{finding.other}" in entry.lint_allow

@@ -42,12 +42,15 @@ ENTRY_KEYS = {
     "related",
     "source",
     "reviewed",
+    "lint",
 }
 ENTRY_REQUIRED = ("id", "question", "answer")
 KINDS = ("answer", "handoff")
 TRIGGER_SIDES = ("before", "after", "right_before", "right_after")
 URGENT_KEYS = {"check", "unwell", "concepts", "categories", "context", "situations", "pseudo"}
 SETTING_KEYS = ("answer_at", "clarify_at", "margin")
+SILENCEABLE = ("overlap", "near-duplicate", "related-cycle", "long-answer", "no-dialogue")
+"""The lint warnings an entry's ``lint: {allow: [...], reason: ...}`` may silence."""
 
 
 def load_faq(path: Path | str) -> Faq:
@@ -68,6 +71,7 @@ class _Validator:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.related_lines: dict[str, tuple[int, ...]] = {}
 
     def fail(self, line: int | None, reason: str) -> FaqError:
         return FaqError(self.path, line, reason)
@@ -339,12 +343,29 @@ class _Validator:
             seen[entry.id] = entry.line
             entries.append(entry)
         for entry in entries:
-            for related in entry.related:
+            lines = self.related_lines.get(entry.id, ())
+            for number, related in enumerate(entry.related):
                 if related not in seen:
-                    raise self.fail(
-                        entry.line, f"entry '{entry.id}' relates to unknown id '{related}'"
-                    )
+                    line = lines[number] if number < len(lines) else entry.line
+                    raise self.fail(line, f"entry '{entry.id}' relates to unknown id '{related}'")
         return tuple(entries)
+
+    def allowances(self, data: LineDict, what: str) -> tuple[str, ...]:
+        """An entry's ``lint: {allow: [...], reason: ...}``: the warnings it silences."""
+        if "lint" not in data:
+            return ()
+        lint = self.mapping(data["lint"], data.line_of("lint"), f"'lint' of {what}")
+        self.keys(lint, {"allow", "reason"}, ("allow", "reason"), f"'lint' of {what}")
+        self.text(lint, "reason", f"'lint' of {what}")
+        allowed, lines = self.texts(lint, "allow", f"'lint' of {what}")
+        for item, line in zip(allowed, lines, strict=False):
+            if item.partition(":")[0] not in SILENCEABLE:
+                raise self.fail(
+                    line,
+                    f"'lint' of {what} cannot allow '{item}' "
+                    f"(known: {', '.join(SILENCEABLE)}, optionally ':OTHER-ID')",
+                )
+        return allowed
 
     def entry(self, item: Any, line: int, index: int) -> Entry:
         data = self.mapping(item, line, f"entry {index + 1}")
@@ -359,6 +380,7 @@ class _Validator:
         if kind not in KINDS:
             raise self.fail(data.line_of("kind"), f"'kind' of {what} must be 'answer' or 'handoff'")
         alternates, alternate_lines = self.texts(data, "alternates", what)
+        related, self.related_lines[entry_id] = self.texts(data, "related", what)
         source = self.text(data, "source", what) if "source" in data else None
         return Entry(
             id=entry_id,
@@ -367,7 +389,7 @@ class _Validator:
             kind=kind,
             alternates=alternates,
             tags=self.texts(data, "tags", what)[0],
-            related=self.texts(data, "related", what)[0],
+            related=related,
             source=source,
             reviewed=self.review(data["reviewed"], data.line_of("reviewed"), what)
             if "reviewed" in data
@@ -375,6 +397,7 @@ class _Validator:
             line=data.line,
             question_line=data.line_of("question"),
             alternate_lines=alternate_lines,
+            lint_allow=self.allowances(data, what),
         )
 
 

@@ -15,22 +15,21 @@ MAX_COMPLETIONS = 8
 
 
 class FaqCompleter(Completer):
-    """Offers FAQ phrasings whose words start with every word typed so far.
+    """Offers each FAQ entry whose question or alternates have a word starting with every
+    word typed so far: one row per entry, its whole question, which is what it inserts.
 
-    The canonical question of each entry comes first; an alternate is offered with
-    its entry's question beside it.
+    Entries whose own question fits come first, then those that fit by an alternate,
+    each in file order.
 
     Args:
-        faq: the loaded FAQ; its phrasings are the only completions.
+        faq: the loaded FAQ; its questions are the only completions.
     """
 
     def __init__(self, faq: Faq) -> None:
-        self._phrasings = [
-            (phrasing, words(phrasing), "" if phrasing == entry.question else entry.question)
+        self._entries = [
+            (entry.question, [words(phrasing) for phrasing in entry.phrasings])
             for entry in faq.entries
-            for phrasing in entry.phrasings
         ]
-        self._phrasings.sort(key=lambda item: bool(item[2]))
 
     def get_completions(
         self, document: Document, complete_event: CompleteEvent
@@ -39,10 +38,13 @@ class FaqCompleter(Completer):
         if len(typed.strip()) < MIN_TYPED:
             return
         wanted = words(typed)
-        count = 0
-        for phrasing, phrasing_words, meta in self._phrasings:
-            if all(any(word.startswith(w) for word in phrasing_words) for w in wanted):
-                yield Completion(phrasing, start_position=-len(typed), display_meta=meta)
-                count += 1
-                if count == MAX_COMPLETIONS:
-                    return
+        by_question: list[str] = []
+        by_alternate: list[str] = []
+        for question, phrasings in self._entries:
+            fits = [all(any(w.startswith(t) for w in ws) for t in wanted) for ws in phrasings]
+            if fits[0]:
+                by_question.append(question)
+            elif any(fits):
+                by_alternate.append(question)
+        for question in (by_question + by_alternate)[:MAX_COMPLETIONS]:
+            yield Completion(question, start_position=-len(typed))
