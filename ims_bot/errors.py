@@ -6,30 +6,29 @@ from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
-    """Process exit statuses, a contract for tools that call ims-bot."""
+    """Process exit statuses, a contract for tools that call ims-bot (see ``MEANINGS``)."""
 
     OK = 0
     FAILED = 1
-    """A check found an error, or a dialogue test failed."""
     USAGE = 2
-    """Bad usage, or a file (FAQ, dialogue script, log, recording) that cannot be used."""
     INTERNAL = 3
-    """An internal error: a bug, written with its traceback to the error log."""
     INTERRUPTED = 130
-    """Stopped by Ctrl-C (128 + SIGINT)."""
     TERMINATED = 143
-    """Stopped by SIGTERM (128 + SIGTERM)."""
 
 
-EXIT_STATUS_HELP = (
-    "exit status:\n"
-    "  0    ok\n"
-    "  1    a check found an error, or a dialogue test failed\n"
-    "  2    bad usage, or a file that cannot be used (one line names file:line)\n"
-    "  3    internal error (the details are in the error log)\n"
-    "  130  stopped by Ctrl-C\n"
-    "  143  stopped by SIGTERM"
-)
+MEANINGS = {
+    ExitStatus.OK: "ok",
+    ExitStatus.FAILED: "a check found an error, or a dialogue test failed",
+    ExitStatus.USAGE: "bad usage, or a file that cannot be used (one line names file:line)",
+    ExitStatus.INTERNAL: "an internal error; its details are in the error log",
+    ExitStatus.INTERRUPTED: "stopped by Ctrl-C (128 + SIGINT)",
+    ExitStatus.TERMINATED: "stopped by SIGTERM (128 + SIGTERM)",
+}
+"""What each exit status means, for ``--help`` and the README."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: the command stops as Ctrl-C would, cleaning up on the way out."""
 
 
 def printable(text: str) -> str:

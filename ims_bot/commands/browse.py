@@ -8,7 +8,7 @@ import json
 from ims_bot.commands.common import engine
 from ims_bot.core.faq import Entry, Faq
 from ims_bot.env import Environment
-from ims_bot.errors import ExitStatus
+from ims_bot.errors import ExitStatus, printable
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -40,7 +40,9 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     if args.command == "show":
         entry = faq.by_id.get(args.id)
         if entry is None:
-            env.stderr.write(f"ims-bot: error: no entry with id '{args.id}' (see ims-bot list)\n")
+            env.stderr.write(
+                f"ims-bot: error: no entry with id '{printable(args.id)}' (see ims-bot list)\n"
+            )
             return ExitStatus.USAGE
         if args.json:
             env.stdout.write(json.dumps(entry_json(entry, faq), indent=2) + "\n")
