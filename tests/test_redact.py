@@ -104,6 +104,10 @@ CASES = [
     ("my wife Maria has neck pain", "my wife [name] has neck pain"),
     ("thanks, Jane", "thanks, [name]"),
     ("I'm Zoë from Burnaby", "I'm [name] from Burnaby"),
+    ("I'm Mohammed and my shoulder is frozen", "I'm [name] and my shoulder is frozen"),
+    ("I'm Exhausted after IMS", "I'm Exhausted after IMS"),
+    ("Hi, Jessica here, does ims help TMJ", "Hi, [name] here, does ims help TMJ"),
+    ("Receptionist here: a patient has chest pain", "Receptionist here: a patient has chest pain"),
     # street addresses
     ("123 Main Street Apt 4B", "[address]"),
     ("I live at 4567 Oak Ave, Burnaby", "I live at [address]"),
@@ -111,6 +115,8 @@ CASES = [
     ("at 88 west king edward avenue, Vancouver BC", "at [address]"),
     ("Apt 4B, 123 Main St", "[address]"),
     ("PO Box 123", "[address]"),
+    ("address 15-3301 Kingsway, Burnaby BC", "address [address]"),
+    ("I live at 2210 Cambie, Vancouver", "I live at [address]"),
     ("15 Marine Dr is the clinic near me?", "[address] is the clinic near me?"),
     # social handles and web addresses
     ("follow me @jane_doe on insta", "follow me [handle] on insta"),

@@ -40,7 +40,8 @@ WORDS_FILE = "redact_words.toml"
 MAX_PASSES = 5
 NAME_WORDS = 3
 """At most this many words after an introduction or a title are taken as a name."""
-NOT_NAME_ENDINGS = ("ing", "ed", "ful", "ous", "ic", "al", "ive", "ble", "ly")
+NOT_NAME_ENDINGS = ("ful", "ous", "ble")
+"""Endings of capitalised words that are not names: "I'm Hopeful", "this is Doable"."""
 
 SEPARATOR = r"[\s.\-_,/\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]"
 NUMBER = re.compile(rf"\d(?:{SEPARATOR}{{0,2}}\d){{3,}}")
@@ -76,6 +77,8 @@ class Words:
 
     introductions: tuple[str, ...]
     introductions_capitalised: tuple[str, ...]
+    greetings: tuple[str, ...]
+    address_leads: tuple[str, ...]
     titles: tuple[str, ...]
     titles_capitalised: tuple[str, ...]
     not_names: frozenset[str]
@@ -120,6 +123,7 @@ class Patterns:
     word_date: re.Pattern[str]
     named_id: re.Pattern[str]
     address: re.Pattern[str]
+    led_address: re.Pattern[str]
     names: tuple[tuple[re.Pattern[str], bool], ...]
     unit: re.Pattern[str]
 
@@ -136,7 +140,8 @@ def patterns() -> Patterns:
     day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b"
     year = r"(?:,?[\s\-/]*(?:'\d{2}|\d{4}|\d{2})\b)"
     words_then = rf"(?P<words>(?:{WORD}\s+){{1,4}}?)"
-    city = r"(?:,\s*(?-i:[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}))?(?:,?\s*(?-i:[A-Z]{2})\b)?"
+    capital = r"(?-i:[A-Z][\w'’\-]*)"
+    city = rf"(?:,\s*{capital}(?:\s+{capital}){{0,2}})?(?:,?\s*(?-i:[A-Z]{{2}})\b)?"
     units = f"(?:{either(w.unit_words)})"
     flags = re.IGNORECASE
     return Patterns(
@@ -166,7 +171,20 @@ def patterns() -> Patterns:
             rf"(?:,?\s*{units}\.?\s*\#?\s*\w+)?{city}",
             flags,
         ),
+        led_address=re.compile(
+            rf"(?P<lead>\b(?:{either(w.address_leads)})\b[\s:,]*)"
+            rf"\#?\d[\w\-/]*(?:\s+{capital}){{1,4}}{city}",
+            flags,
+        ),
         names=(
+            (
+                re.compile(
+                    rf"(?P<lead>^\s*|\b(?:{either(w.greetings)})\b[\s,!.]*)"
+                    rf"(?P<words>{WORD}(?:\s+{WORD})?)(?=[\s,]+here\b)",
+                    flags,
+                ),
+                True,
+            ),
             (after(w.titles, r"\.?\s+"), False),
             (after(w.titles_capitalised, r"\.?\s+"), True),
             (after(w.introductions, r"[\s,:\-]*"), False),
@@ -190,6 +208,13 @@ def capitalised(word: str) -> bool:
     return word[0].isupper() and not (word.isupper() and len(word) <= 3)
 
 
+def maybe_name(folded: str) -> bool:
+    """False for a capitalised word that looks like an adjective or a verb, not a name."""
+    return not folded.endswith(NOT_NAME_ENDINGS) and not (
+        folded.endswith("ing") and len(folded) >= 5
+    )
+
+
 def name_length(found: list[str], capital_only: bool) -> int:
     """How many of the words after an introduction or a title are a name."""
     w = words()
@@ -199,7 +224,7 @@ def name_length(found: list[str], capital_only: bool) -> int:
         folded = word.casefold().rstrip(".")
         if folded in w.stop_words or folded in w.not_names or folded in titles:
             break
-        if capital_only and (not capitalised(word) or folded.endswith(NOT_NAME_ENDINGS)):
+        if capital_only and not (capitalised(word) and maybe_name(folded)):
             break
         taken += 1
     return taken
@@ -295,6 +320,7 @@ def redact_once(text: str) -> str:
     text = ZIP.sub(lambda m: m.group("lead") + "[postcode]", text)
     text = PO_BOX.sub("[address]", text)
     text = found.address.sub(_address, text)
+    text = found.led_address.sub(lambda m: m.group("lead") + "[address]", text)
     for pattern, capital_only in found.names:
         text = pattern.sub(_name(capital_only), text)
     text = MIXED_ID.sub(_mixed_id, text)
