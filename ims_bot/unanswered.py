@@ -255,6 +255,25 @@ def reading(path: Path) -> Iterator[sqlite3.Connection]:
         raise LogError(str(path), None, f"cannot read the log ({exc})") from exc
 
 
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """``path`` opened read-only (``mode=ro``).
+
+    SQLite reads a WAL database through its ``-shm`` file, which it cannot make in a
+    read-only folder; there no writer can be at work either, so the file is then read as
+    it stands (``immutable=1``).
+    """
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        connection.execute("PRAGMA user_version")
+    except sqlite3.OperationalError as exc:
+        connection.close()
+        if "readonly" not in str(exc):
+            raise
+        return sqlite3.connect(f"{uri}&immutable=1", uri=True)
+    return connection
+
+
 @contextmanager
 def reading_only(path: Path) -> Iterator[sqlite3.Connection | None]:
     """A read-only connection to an existing log, or None when it has no table yet.
@@ -265,9 +284,8 @@ def reading_only(path: Path) -> Iterator[sqlite3.Connection | None]:
     """
     if not path.is_file():
         raise LogError(str(path), None, "no unanswered-question log here yet")
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     try:
-        with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as connection:
+        with closing(open_read_only(path)) as connection:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise LogError(
