@@ -28,6 +28,7 @@ from ims_bot.core.engine import Engine
 from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
 from ims_bot.errorlog import error_log
+from ims_bot.errors import ExitStatus
 from ims_bot.ui.kiosk import (
     CLEAR_ALL,
     COUNTDOWN,
@@ -596,3 +597,19 @@ def test_a_mistyped_passphrase_is_answered_but_never_recorded(
     )
     assert [r.question for r in display.replies] == ["staff onyl 42", "what is the weather"]
     assert [r.question for r in recorded] == ["what is the weather"]
+
+
+def test_a_prompt_that_keeps_failing_stops_the_kiosk_with_the_internal_error_status(
+    mini_engine: Engine, pipe: PipeInput, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    display = FakeDisplay()
+    kiosk = make_kiosk(mini_engine, pipe, display)
+
+    def prompt(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("the terminal is gone")
+
+    monkeypatch.setattr(kiosk.session, "prompt", prompt)
+    with error_log(Environment(environ={"XDG_STATE_HOME": str(tmp_path)})) as path:
+        assert kiosk.run() == ExitStatus.INTERNAL == 3
+    assert path.read_text().count("RuntimeError: the terminal is gone") == 5
+    assert display.events[-1] == "clear"

@@ -287,7 +287,7 @@ class Kiosk:
                 failures += 1
                 if failures >= MAX_FAILURES:
                     self._clear()
-                    return ExitStatus.FAILED
+                    return ExitStatus.INTERNAL
                 continue
             failures = 0
             try:
