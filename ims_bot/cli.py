@@ -37,6 +37,7 @@ ENVIRONMENT = (
     ("IMS_BOT_FAQ", "the FAQ file to use, as --faq"),
     ("IMS_BOT_LOG", "the unanswered-question log, as --log"),
     ("IMS_BOT_KIOSK_EXIT", "the staff passphrase that ends the kiosk (none: no way out)"),
+    ("IMS_BOT_CACHE", "off: do not keep prepared engines"),
     ("NO_COLOR", "when set and not empty: no colour"),
     ("XDG_STATE_HOME", "logs go to $XDG_STATE_HOME/ims-bot (default ~/.local/state/ims-bot)"),
     ("XDG_CACHE_HOME", "prepared engines go to $XDG_CACHE_HOME/ims-bot (default ~/.cache/ims-bot)"),
@@ -51,7 +52,7 @@ def epilog() -> str:
     return (
         f"environment:\n{variables}\n  (relative XDG_* paths are ignored)\n\n"
         f"exit status:\n{statuses}\n\n"
-        "Internal errors are written, with their details, to the error log "
+        "Internal errors are written, with their details, to the error log\n"
         "$XDG_STATE_HOME/ims-bot/errors.log, never to the screen."
     )
 
