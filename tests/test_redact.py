@@ -32,6 +32,7 @@ CASES = [
     ("call me back about my knee", "call me back about my knee"),
     ("C5-C6 disc and 2x a week", "C5-C6 disc and 2x a week"),
     ("what does IMS at 10am feel like", "what does IMS at 10am feel like"),
+    ("can my 10 yr old have dry needling", "can my 10 yr old have dry needling"),
     # e-mail addresses, plain, obfuscated and spelled
     ("mail me at jo.smith+ims@example.co.uk please", "mail me at [email] please"),
     ("JO_SMITH@Clinic-Mail.ca", "[email]"),

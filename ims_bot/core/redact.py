@@ -11,8 +11,8 @@ with no digits in it, so the question still reads as a question:
 - dates, in numbers or words (``03/04/1985``, ``born 4 Mar 85``, ``March 4th``): ``[date]``;
 - record, chart and health-card numbers after their name (``MRN AB-1234``): ``[number]``;
 - phone numbers, as the ``phonenumbers`` library finds them: ``[phone]``;
-- postal codes however spaced (``V6B 1A1``, ``V 6 B 1 A 1``, ``SW1A 1AA``, ``D02 X285``,
-  a ZIP code after ``zip`` or a state): ``[postcode]``;
+- postal codes: Canadian ones however spaced (``V6B 1A1``, ``V 6 B 1 A 1``), UK and Irish
+  ones (``SW1A 1AA``, ``D02 X285``), a ZIP code after ``zip`` or a state: ``[postcode]``;
 - street addresses: a number, a few words and a street word, with a unit and a city
   (``123 Main Street Apt 4B``, ``4567 Oak Ave, Burnaby``): ``[address]``;
 - names after an introduction or a title (``my name is ...``, ``I'm Priya``, ``Mrs.
@@ -58,7 +58,7 @@ NUMERIC_DATE = re.compile(
 POSTCODE = re.compile(
     r"\b(?:"
     r"[ABCEGHJ-NPRSTVXY][ \-]?\d[ \-]?[ABCEGHJ-NPR-TV-Z][ \-]?\d[ \-]?[ABCEGHJ-NPR-TV-Z][ \-]?\d"
-    r"|[A-Z](?: ?[A-Z])? ?\d(?: ?[A-Z\d])? ?\d ?[ABD-HJLNP-UW-Z] ?[ABD-HJLNP-UW-Z]"  # UK
+    r"|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"  # United Kingdom
     r"|(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}"  # Ireland
     r")\b",
     re.IGNORECASE,
