@@ -107,6 +107,10 @@ CASES = [
     ("I'm Zoë from Burnaby", "I'm [name] from Burnaby"),
     ("I'm Mohammed and my shoulder is frozen", "I'm [name] and my shoulder is frozen"),
     ("I'm Exhausted after IMS", "I'm Exhausted after IMS"),
+    (
+        "I am Type 2 diabetic, this is Day 3 after ims",
+        "I am Type 2 diabetic, this is Day 3 after ims",
+    ),
     ("Hi, Jessica here, does ims help TMJ", "Hi, [name] here, does ims help TMJ"),
     ("Receptionist here: a patient has chest pain", "Receptionist here: a patient has chest pain"),
     # street addresses
