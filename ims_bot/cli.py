@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
-from collections.abc import Collection, Sequence
+import threading
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 
 from ims_bot import __version__
 from ims_bot.env import Environment
-from ims_bot.errors import ExitStatus, FileError, ImsBotError
+from ims_bot.errorlog import error_log, log
+from ims_bot.errors import MEANINGS, ExitStatus, FileError, ImsBotError, Terminated, printable
 
 COMMANDS = (
     ("chat", "chat", "Chat interactively (the default command)."),
@@ -29,11 +34,35 @@ COMMANDS = (
 )
 
 
+ENVIRONMENT = (
+    ("IMS_BOT_FAQ", "the FAQ file to use, as --faq"),
+    ("IMS_BOT_LOG", "the unanswered-question log, as --log"),
+    ("IMS_BOT_KIOSK_EXIT", "the staff passphrase that ends the kiosk (none: no way out)"),
+    ("IMS_BOT_CACHE", "off: do not keep prepared engines"),
+    ("NO_COLOR", "when set and not empty: no colour"),
+    ("XDG_STATE_HOME", "logs go to $XDG_STATE_HOME/ims-bot (default ~/.local/state/ims-bot)"),
+    ("XDG_CACHE_HOME", "prepared engines go to $XDG_CACHE_HOME/ims-bot (default ~/.cache/ims-bot)"),
+)
+"""The variables ims-bot reads, for ``--help``; relative ``XDG_*`` values are ignored."""
+
+
+def epilog() -> str:
+    """The end of ``--help``: environment variables and exit statuses."""
+    variables = "\n".join(f"  {name:<20}{meaning}" for name, meaning in ENVIRONMENT)
+    statuses = "\n".join(f"  {int(status):<5}{meaning}" for status, meaning in MEANINGS.items())
+    return (
+        f"environment:\n{variables}\n  (relative XDG_* paths are ignored)\n\n"
+        f"exit status:\n{statuses}\n\n"
+        "Internal errors are written, with their details, to the error log\n"
+        "$XDG_STATE_HOME/ims-bot/errors.log, never to the screen."
+    )
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors end with a pointer to ``--help``."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(ExitStatus.USAGE, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(ExitStatus.USAGE, f"{self.prog}: error: {printable(message)} (see --help)\n")
 
 
 def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser:
@@ -54,6 +83,8 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
         description="Answers patients' questions about Intramuscular Stimulation (IMS) "
         "from a curated FAQ, and hands what it cannot answer to a physiotherapist.",
         parents=[common],
+        epilog=epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--version", action="store_true", help="Show the version and the FAQ's content hash."
@@ -82,9 +113,42 @@ def version_text(args: argparse.Namespace, env: Environment) -> str:
 
 
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
-    """Run ims-bot with ``argv``; returns the exit status instead of raising."""
+    """Run ims-bot with ``argv``; returns the exit status instead of raising.
+
+    Whatever goes wrong inside, the screen gets one calm line at most: an internal error
+    goes with its traceback to the error log, and the exit status says which it was.
+    """
     env = env or Environment.from_system()
     argv = list(sys.argv[1:] if argv is None else argv)
+    with error_log(env) as log_file, sigterm_raises():
+        try:
+            return dispatch(argv, env)
+        except ImsBotError as exc:
+            env.stderr.write(f"ims-bot: error: {printable(str(exc))}\n")
+            return ExitStatus.USAGE
+        except KeyboardInterrupt:
+            return ExitStatus.INTERRUPTED
+        except Terminated:
+            return ExitStatus.TERMINATED
+        except BrokenPipeError:
+            discard_stdout(env)
+            return ExitStatus.OK
+        except Exception:  # the last resort: one line, never a traceback
+            log.exception("internal error in ims-bot %s", command_of(argv))
+            env.stderr.write(
+                f"ims-bot: internal error; the details are in {printable(str(log_file))}\n"
+            )
+            return ExitStatus.INTERNAL
+
+
+def command_of(argv: Sequence[str]) -> str:
+    """The command ``argv`` names, without the rest (which may quote a patient)."""
+    names = {name for name, _, _ in COMMANDS}
+    return next((word for word in argv if word in names), "chat")
+
+
+def dispatch(argv: list[str], env: Environment) -> int:
+    """Parse ``argv`` and run the command it names (``chat`` when it names none)."""
     names = {name for name, _, _ in COMMANDS}
     wanted = {word for word in argv if word in names} or {"chat"}
     try:
@@ -94,19 +158,40 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
             args = parser.parse_args([*argv, "chat"])
     except SystemExit as exc:
         return int(exc.code or 0)
-    try:
-        if args.version:
-            env.stdout.write(version_text(args, env) + "\n")
-            return ExitStatus.OK
-        module = importlib.import_module(f"ims_bot.commands.{args.module}")
-        return int(module.run(args, env))
-    except ImsBotError as exc:
-        env.stderr.write(f"ims-bot: error: {exc}\n")
-        return ExitStatus.USAGE
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
+    if args.version:
+        env.stdout.write(version_text(args, env) + "\n")
         return ExitStatus.OK
-    except Exception as exc:  # the last resort: one line, never a traceback
-        env.stderr.write(f"ims-bot: internal error: {type(exc).__name__}: {exc}\n")
-        return ExitStatus.FAILED
+    module = importlib.import_module(f"ims_bot.commands.{args.module}")
+    return int(module.run(args, env))
+
+
+@contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """While the block runs, SIGTERM raises ``Terminated``, so clean-up code runs.
+
+    Only the main thread may set a signal handler; elsewhere the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def discard_stdout(env: Environment) -> None:
+    """Point a broken standard output at /dev/null, so Python's last flush stays quiet."""
+    if env.stdout is not sys.stdout:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        return

@@ -27,17 +27,20 @@ class Environment:
 
     @classmethod
     def from_system(cls) -> Environment:
-        """The real process environment; undecodable input bytes become U+FFFD."""
+        """The real process environment; undecodable input bytes become U+FFFD.
+
+        A closed standard stream (``ims-bot list >&-``) reads as empty or writes nowhere.
+        """
         stdin = sys.stdin
         if stdin is not None and hasattr(stdin, "buffer"):
             stdin = io.TextIOWrapper(stdin.buffer, encoding="utf-8", errors="replace")
-        stdout = sys.stdout
+        stdout = sys.stdout if sys.stdout is not None else nowhere()
         if hasattr(stdout, "reconfigure"):
             stdout.reconfigure(errors="replace")
         return cls(
             stdin=stdin if stdin is not None else io.StringIO(),
             stdout=stdout,
-            stderr=sys.stderr,
+            stderr=sys.stderr if sys.stderr is not None else nowhere(),
             environ=os.environ,
             stdin_isatty=bool(sys.stdin and sys.stdin.isatty()),
             stdout_isatty=bool(sys.stdout and sys.stdout.isatty()),
@@ -45,8 +48,9 @@ class Environment:
 
     @property
     def no_color(self) -> bool:
-        """True when colour is off: ``NO_COLOR`` set or output not a terminal."""
-        return "NO_COLOR" in self.environ or not self.stdout_isatty
+        """True when colour is off: ``NO_COLOR`` set to a non-empty value, or output not a
+        terminal (https://no-color.org: an empty ``NO_COLOR`` does not count)."""
+        return bool(self.environ.get("NO_COLOR")) or not self.stdout_isatty
 
     def state_dir(self) -> Path:
         """Where ims-bot keeps its logs: ``$XDG_STATE_HOME/ims-bot``."""
@@ -57,6 +61,16 @@ class Environment:
         return self._xdg("XDG_CACHE_HOME", ".cache")
 
     def _xdg(self, variable: str, default: str) -> Path:
-        """``$variable/ims-bot``, else ``~/default/ims-bot`` (XDG base directories)."""
-        base = self.environ.get(variable) or Path(self.environ.get("HOME") or Path.home()) / default
-        return Path(base) / "ims-bot"
+        """``$variable/ims-bot``, else ``~/default/ims-bot`` (XDG base directories).
+
+        The XDG specification says a relative path in these variables is invalid and must
+        be ignored, so ``XDG_STATE_HOME=logs`` falls back to the default.
+        """
+        given = Path(self.environ.get(variable) or "")
+        home = Path(self.environ.get("HOME") or Path.home())
+        return (given if given.is_absolute() else home / default) / "ims-bot"
+
+
+def nowhere() -> TextIO:
+    """A text stream that discards what is written: stands in for a closed stream."""
+    return open(os.devnull, "w", encoding="utf-8")

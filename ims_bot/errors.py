@@ -6,11 +6,41 @@ from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
-    """Process exit statuses, a contract for tools that call ims-bot."""
+    """Process exit statuses, a contract for tools that call ims-bot (see ``MEANINGS``)."""
 
     OK = 0
     FAILED = 1
     USAGE = 2
+    INTERNAL = 3
+    INTERRUPTED = 130
+    TERMINATED = 143
+
+
+MEANINGS = {
+    ExitStatus.OK: "ok",
+    ExitStatus.FAILED: "a check found an error, or a dialogue test failed",
+    ExitStatus.USAGE: "bad usage, or a file that cannot be used (one line names file:line)",
+    ExitStatus.INTERNAL: "an internal error; its details are in the error log",
+    ExitStatus.INTERRUPTED: "stopped by Ctrl-C (128 + SIGINT)",
+    ExitStatus.TERMINATED: "stopped by SIGTERM (128 + SIGTERM)",
+}
+"""What each exit status means, for ``--help`` and the README."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: the command stops as Ctrl-C would, cleaning up on the way out."""
+
+
+def printable(text: str) -> str:
+    """``text`` with control and other unprintable characters written as escapes.
+
+    Error lines quote what the user typed (a path, an option's value); an escape byte in
+    it must be shown, not obeyed by the terminal.
+    """
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape", "backslashreplace").decode()
+        for char in text
+    )
 
 
 class ImsBotError(Exception):

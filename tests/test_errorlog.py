@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,7 @@ def test_a_log_file_that_disappears_is_silent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with error_log(state_env(tmp_path)) as path:
+        fail()
         shutil.rmtree(path.parent)
         fail()
     assert not path.exists()
@@ -90,3 +93,41 @@ def test_the_error_log_is_private(tmp_path: Path) -> None:
         logging.getLogger("ims_bot").error("a patient typed something")
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_nothing_is_made_until_the_first_error(tmp_path: Path) -> None:
+    with error_log(state_env(tmp_path)) as path:
+        log.debug("below the level")
+        assert not path.parent.exists()
+        log.error("now")
+    assert path.exists()
+
+
+def test_an_existing_permissive_state_folder_is_tightened(tmp_path: Path) -> None:
+    folder = tmp_path / "ims-bot"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    with error_log(state_env(tmp_path)):
+        fail()
+    assert folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_other_loggers_warnings_and_thread_errors_go_to_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("a thread failed")
+
+    hook = threading.excepthook
+    with error_log(state_env(tmp_path)) as path:
+        logging.getLogger("asyncio").error("Task exception was never retrieved")
+        warnings.warn("an old call", DeprecationWarning, stacklevel=1)
+        thread = threading.Thread(target=broken)
+        thread.start()
+        thread.join()
+    text = path.read_text()
+    assert "ERROR asyncio: Task exception was never retrieved" in text
+    assert "DeprecationWarning: an old call" in text
+    assert "RuntimeError: a thread failed" in text
+    assert capsys.readouterr() == ("", "")
+    assert threading.excepthook is hook

@@ -28,6 +28,7 @@ from ims_bot.core.engine import Engine
 from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
 from ims_bot.errorlog import error_log
+from ims_bot.errors import ExitStatus
 from ims_bot.ui.kiosk import (
     CLEAR_ALL,
     COUNTDOWN,
@@ -45,6 +46,7 @@ from ims_bot.ui.kiosk import (
     countdown_seconds,
     handle_signals,
     is_passphrase,
+    near_passphrase,
     passphrase_from,
     quiet_terminal,
     should_start_over,
@@ -565,3 +567,49 @@ def test_quiet_terminal_runs_the_block_on_a_stream_that_is_no_terminal() -> None
         os.close(read_end)
         os.close(write_end)
     assert ran == ["StringIO", "TextIOWrapper"]
+
+
+@pytest.mark.parametrize(
+    ("text", "near"),
+    [
+        ("staff only 42", True),
+        ("Staff Only 42 ", True),
+        ("staff onyl 42", True),
+        ("staf only 4", True),
+        ("please staff only 42 thanks", True),
+        ("stuff only 24", True),
+        ("staff meeting today", False),
+        ("does it hurt", False),
+        ("staff", False),
+    ],
+)
+def test_a_slip_of_the_passphrase_is_recognised(text: str, near: bool) -> None:
+    assert near_passphrase(text, PASSPHRASE) is near
+    assert near_passphrase(text, None) is False
+
+
+def test_a_mistyped_passphrase_is_answered_but_never_recorded(
+    mini_engine: Engine, pipe: PipeInput
+) -> None:
+    recorded: list[Reply] = []
+    display = run_keys(
+        mini_engine, pipe, "staff onyl 42\rwhat is the weather\r", record=recorded.append
+    )
+    assert [r.question for r in display.replies] == ["staff onyl 42", "what is the weather"]
+    assert [r.question for r in recorded] == ["what is the weather"]
+
+
+def test_a_prompt_that_keeps_failing_stops_the_kiosk_with_the_internal_error_status(
+    mini_engine: Engine, pipe: PipeInput, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    display = FakeDisplay()
+    kiosk = make_kiosk(mini_engine, pipe, display)
+
+    def prompt(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("the terminal is gone")
+
+    monkeypatch.setattr(kiosk.session, "prompt", prompt)
+    with error_log(Environment(environ={"XDG_STATE_HOME": str(tmp_path)})) as path:
+        assert kiosk.run() == ExitStatus.INTERNAL == 3
+    assert path.read_text().count("RuntimeError: the terminal is gone") == 5
+    assert display.events[-1] == "clear"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import stat
 from pathlib import Path
 
 from ims_bot.cli import main
@@ -71,7 +72,36 @@ def test_unwritable_recording_is_one_line_and_exit_2(tmp_path: Path) -> None:
     path = tmp_path / "missing-folder" / "s.yaml"
     status, env = chat(["--record", str(path)], "does it hurt\n")
     assert status == 2
-    assert (
-        env.stderr.getvalue()
-        == f"ims-bot: error: {path}: cannot be written (No such file or directory)\n"
+    assert env.stderr.getvalue() == (
+        f"ims-bot: error: {path}: cannot be written: no folder {path.parent}\n"
     )
+    assert env.stdout.getvalue() == ""
+
+
+def test_an_existing_recording_is_refused_before_the_first_question(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("keep me")
+    status, env = chat(["--record", str(path)], "does it hurt\n")
+    assert status == 2
+    assert env.stderr.getvalue() == (
+        f"ims-bot: error: {path}: exists already (use --force to overwrite it)\n"
+    )
+    assert env.stdout.getvalue() == ""
+    assert path.read_text() == "keep me"
+
+
+def test_force_overwrites_a_recording_and_leaves_it_alone_when_nothing_was_said(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("keep me")
+    assert chat(["--force", "--record", str(path)], "\n")[0] == 0
+    assert path.read_text() == "keep me"
+    assert chat(["--force", "--record", str(path)], "does it hurt\n")[0] == 0
+    assert "does it hurt" in path.read_text()
+
+
+def test_a_recording_is_readable_by_its_owner_alone(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    assert chat(["--record", str(path)], "my name is Jane, does it hurt\n")[0] == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ims_bot import unanswered
 from ims_bot.core.decide import ReplyKind
 from ims_bot.core.reply import Reply, Suggestion
 from ims_bot.env import Environment
@@ -24,6 +27,7 @@ from ims_bot.unanswered import (
     open_log,
     purge,
     read_rows,
+    reading_only,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -132,7 +136,138 @@ def test_a_broken_log_warns_once_and_never_raises(tmp_path: Path, kind: str) -> 
     warnings = stderr.getvalue().splitlines()
     assert len(warnings) == 1
     assert warnings[0].startswith("ims-bot: warning: cannot write the unanswered-question log")
-    assert not book.enabled
+    assert warnings[0].endswith("carrying on, and trying again later")
+    assert book.enabled and book.failing
+
+
+class Clock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_lock_held_past_the_busy_timeout_loses_only_the_questions_during_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "log.sqlite"
+    clock = Clock()
+    stderr = io.StringIO()
+    book = Logbook(path, "kiosk", stderr, busy_timeout_ms=20, clock=clock)
+    book.record(reply("escalate", "before the lock"))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    book.record(reply("escalate", "during the lock, tried"))
+    book.record(reply("escalate", "during the lock, in the pause"))
+    clock.now += unanswered.RETRY_AFTER
+    book.record(reply("escalate", "during the lock, tried again"))
+    holder.execute("COMMIT")
+    holder.close()
+    book.record(reply("escalate", "after the lock, still in the pause"))
+    clock.now += unanswered.RETRY_AFTER * 2
+    book.record(reply("escalate", "after the lock"))
+    book.record(reply("escalate", "later still"))
+    book.close()
+    assert [row[3] for row in rows_of(path)] == ["before the lock", "after the lock", "later still"]
+    assert len(stderr.getvalue().splitlines()) == 1
+    assert "locked" in stderr.getvalue()
+    assert not book.failing
+
+
+def test_the_pause_after_failures_grows_and_is_bounded(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    clock = Clock()
+    book = Logbook(blocker / "log.sqlite", "chat", io.StringIO(), clock=clock)
+    pauses = []
+    for _ in range(8):
+        book.record(reply("escalate", "what is the weather"))
+        assert book._retry_at is not None
+        pauses.append(book._retry_at - clock.now)
+        clock.now = book._retry_at
+    assert pauses[:4] == [1.0, 2.0, 4.0, 8.0]
+    assert max(pauses) == unanswered.RETRY_MAX
+    blocker.unlink()
+    blocker.mkdir()
+    book.record(reply("escalate", "the folder is back"))
+    book.close()
+    assert [row[3] for row in rows_of(blocker / "log.sqlite")] == ["the folder is back"]
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_log_and_its_side_files_are_the_owners_alone(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "log.sqlite"
+    book = logbook(path)
+    book.record(reply("escalate", "my name is Jane"))
+    sides = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    assert all(side.exists() for side in sides)
+    assert [mode(p) for p in (path, *sides)] == [0o600, 0o600, 0o600]
+    assert mode(path.parent) == 0o700
+    book.close()
+
+
+def test_an_existing_permissive_state_folder_and_log_are_tightened(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    folder = state / "ims-bot"
+    folder.mkdir(parents=True)
+    folder.chmod(0o755)
+    (folder / LOG_NAME).touch(mode=0o644)
+    (folder / LOG_NAME).chmod(0o644)
+    env = Environment(environ={"XDG_STATE_HOME": str(state)})
+    book = open_log(parse([]), env, "chat", default_on=True)
+    book.record(reply("escalate", "anything"))
+    book.close()
+    assert (mode(folder), mode(folder / LOG_NAME)) == (0o700, 0o600)
+
+
+def test_a_folder_named_with_log_is_left_as_it_is(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    env = Environment(environ={"XDG_STATE_HOME": str(tmp_path / "state")})
+    book = open_log(parse(["--log", str(shared / "log.sqlite")]), env, "chat", default_on=True)
+    book.record(reply("escalate", "anything"))
+    book.close()
+    assert (mode(shared), mode(shared / "log.sqlite")) == (0o755, 0o600)
+
+
+def test_reading_opens_the_log_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite"
+    book = logbook(path)
+    book.record(reply("escalate", "a question"))
+    book.close()
+    with reading_only(path) as connection:
+        assert connection is not None
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            connection.execute("DELETE FROM questions")
+    assert [r.question for r in read_rows(path)] == ["a question"]
+
+
+def test_reading_an_empty_database_finds_no_rows_and_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite"
+    sqlite3.connect(path).close()
+    assert read_rows(path) == []
+    assert path.stat().st_size == 0
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in a read-only folder")
+def test_reading_works_in_a_read_only_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    book = logbook(folder / "log.sqlite")
+    book.record(reply("escalate", "a question"))
+    book.close()
+    folder.chmod(0o500)
+    try:
+        assert [r.question for r in read_rows(folder / "log.sqlite")] == ["a question"]
+    finally:
+        folder.chmod(0o700)
 
 
 def test_a_long_question_is_redacted_before_it_is_cut(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import json
 from ims_bot.commands.common import engine
 from ims_bot.core.faq import Entry, Faq
 from ims_bot.env import Environment
-from ims_bot.errors import ExitStatus
+from ims_bot.errors import ExitStatus, printable
 from ims_bot.ui.wrap import output_width, wrap
 
 
@@ -66,11 +66,12 @@ def run(args: argparse.Namespace, env: Environment) -> int:
 def unknown_id(wanted: str, faq: Faq) -> str:
     """The error for an id that is not in the FAQ, naming the nearest ids there are."""
     ids = list(faq.by_id)
+    shown = printable(wanted)
     within = [i for i in ids if wanted.casefold() in i]
     near = list(dict.fromkeys([*within, *difflib.get_close_matches(wanted, ids, cutoff=0.5)]))[:3]
     if not near:
-        return f"no entry with id '{wanted}' (see ims-bot list)"
-    return f"no entry with id '{wanted}'; did you mean: {', '.join(near)}?"
+        return f"no entry with id '{shown}' (see ims-bot list)"
+    return f"no entry with id '{shown}'; did you mean: {', '.join(near)}?"
 
 
 def show_text(entry: Entry, faq: Faq, every_alternate: bool = False) -> str:

@@ -14,7 +14,8 @@ from ims_bot.core.normalise import strip_controls
 from ims_bot.core.recording import record
 from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
-from ims_bot.errors import ExitStatus, ScriptError
+from ims_bot.errors import ExitStatus, ScriptError, printable
+from ims_bot.private import create_private, private_file
 from ims_bot.unanswered import add_log_argument, open_log
 
 if TYPE_CHECKING:
@@ -33,7 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument(
         "--record",
         metavar="FILE",
-        help="When the chat ends, write it to FILE as a dialogue script for ims-bot test.",
+        help="When the chat ends, write it to FILE as a dialogue script for ims-bot test "
+        "(readable by you alone; FILE must not exist yet).",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="With --record: overwrite FILE if it exists."
     )
 
 
@@ -73,11 +78,13 @@ def repl(
 
 
 def run(args: argparse.Namespace, env: Environment) -> int:
-    """Chat until end of input."""
+    """Chat until end of input; with ``--record``, write the chat to a file at the end."""
     from ims_bot.ui.render import make_console
     from ims_bot.ui.render import show as render
 
     prepared = engine(args, env)
+    recording = Path(args.record) if args.record else None
+    created = recording is not None and claim(recording, args.force)
     faq = prepared.faq
     conversation = Conversation(prepared)
     plain = args.plain or env.no_color
@@ -85,12 +92,12 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     logbook = open_log(args, env, mode="chat", default_on=True)
     console.out(f"FAQ: {Path(faq.path).resolve()}", style="dim")
 
-    recorded: list[Reply] = []
+    recorded: list[Reply] = []  # kept only when recording: a long chat must not grow
 
     def show(reply: Reply) -> None:
         render(console, reply, plain)
         logbook.record(reply)
-        if reply.question:
+        if recording is not None and reply.question:
             recorded.append(reply)
 
     try:
@@ -103,21 +110,42 @@ def run(args: argparse.Namespace, env: Environment) -> int:
         return ExitStatus.OK
     finally:
         logbook.close()
-        if args.record:
-            save_recording(Path(args.record), recorded, args, env)
+        if recording is not None:
+            save_recording(recording, recorded, args, env, created)
+
+
+def claim(path: Path, force: bool) -> bool:
+    """Check before the first question that the recording can be written, and reserve it.
+
+    A new file is created empty, ``0600``; an existing one is refused unless ``force``.
+    Returns True when the file was created here (so an empty chat removes it again).
+    Raises ``ScriptError`` (one line, exit 2) when it cannot be written.
+    """
+    if path.exists() and not force:
+        raise ScriptError(str(path), None, "exists already (use --force to overwrite it)")
+    if not path.parent.is_dir():
+        raise ScriptError(str(path), None, f"cannot be written: no folder {path.parent}")
+    try:
+        existed = path.exists()
+        private_file(path)
+    except OSError as exc:
+        raise ScriptError(str(path), None, f"cannot be written ({exc.strerror or exc})") from None
+    return not existed
 
 
 def save_recording(
-    path: Path, replies: list[Reply], args: argparse.Namespace, env: Environment
+    path: Path, replies: list[Reply], args: argparse.Namespace, env: Environment, created: bool
 ) -> None:
     """Write the chat to ``path`` as a dialogue script; a chat with no messages writes nothing."""
     if not replies:
-        env.stderr.write(f"ims-bot: nothing to record, {path} not written\n")
+        env.stderr.write(f"ims-bot: nothing to record, {printable(str(path))} not written\n")
+        if created:
+            path.unlink(missing_ok=True)
         return
     given = getattr(args, "faq", None) or env.environ.get("IMS_BOT_FAQ")
     faq = os.path.relpath(Path(given).resolve(), path.resolve().parent) if given else None
     text = record(((r.question, r) for r in replies), f"recorded chat: {path.stem}", faq)
     try:
-        path.write_text(text, encoding="utf-8")
+        create_private(path, text, overwrite=True)
     except OSError as exc:
         raise ScriptError(str(path), None, f"cannot be written ({exc.strerror or exc})") from None

@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def mark(logbook: Logbook, warnings: io.StringIO, reply: Reply) -> str:
     """Record ``reply`` as not answered; returns what to tell staff (also when it failed)."""
     logbook.record(reply)
-    if not logbook.enabled:
+    if not logbook.enabled or logbook.failing:
         problem = warnings.getvalue().strip().removeprefix("ims-bot: warning: ")
         return f"Not recorded: {problem or 'the unanswered-question log is off'}"
     return f"Marked not answered, for the curator's report: {reply.question}"

@@ -12,7 +12,6 @@ from ims_bot.commands.common import load, positive
 from ims_bot.core.conversation import Conversation
 from ims_bot.core.engine import Engine
 from ims_bot.env import Environment
-from ims_bot.errorlog import error_log
 from ims_bot.errors import ImsBotError
 from ims_bot.unanswered import add_log_argument, open_log
 
@@ -47,7 +46,11 @@ class ErrorLogStream(io.StringIO):
 
 
 def run(args: argparse.Namespace, env: Environment) -> int:
-    """Run the kiosk until SIGTERM, SIGHUP, the staff passphrase or the end of input."""
+    """Run the kiosk until SIGTERM, SIGHUP, the staff passphrase or the end of input.
+
+    Its internal errors and warnings go to the error log that ``cli.main`` sets up for
+    every command.
+    """
     faq = load(args, env)
     if not (env.stdin_isatty and env.stdout_isatty):
         raise ImsBotError("kiosk needs a terminal for its input and output")
@@ -55,18 +58,17 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     from ims_bot.ui.kiosk import Display, Kiosk, handle_signals, passphrase_from, quiet_terminal
     from ims_bot.ui.session import make_session
 
-    with error_log(env):
-        logbook = open_log(args, replace(env, stderr=ErrorLogStream()), "kiosk", default_on=True)
-        kiosk = Kiosk(
-            Conversation(Engine(faq)),
-            make_session(faq, kiosk=True),
-            Display(env, plain=args.plain or env.no_color),
-            idle=args.idle,
-            passphrase=passphrase_from(env.environ),
-            record=logbook.record,
-        )
-        try:
-            with handle_signals(kiosk.stop), quiet_terminal(env.stdin):
-                return kiosk.run()
-        finally:
-            logbook.close()
+    logbook = open_log(args, replace(env, stderr=ErrorLogStream()), "kiosk", default_on=True)
+    kiosk = Kiosk(
+        Conversation(Engine(faq)),
+        make_session(faq, kiosk=True),
+        Display(env, plain=args.plain or env.no_color),
+        idle=args.idle,
+        passphrase=passphrase_from(env.environ),
+        record=logbook.record,
+    )
+    try:
+        with handle_signals(kiosk.stop), quiet_terminal(env.stdin):
+            return kiosk.run()
+    finally:
+        logbook.close()

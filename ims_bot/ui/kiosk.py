@@ -31,6 +31,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.key_binding.key_processor import KeyProcessor
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
+from rapidfuzz.distance import Levenshtein
 from rich.padding import Padding
 
 from ims_bot.core.conversation import Conversation
@@ -47,6 +48,10 @@ WARN_SECONDS = 15
 TICK = 0.25
 MAX_FAILURES = 5
 EXIT_VARIABLE = "IMS_BOT_KIOSK_EXIT"
+PASSPHRASE_SLIPS = 2
+PASSPHRASE_SLIP_SHARE = 0.25
+"""A line within this many edits (or this share of the passphrase's length, if more) of the
+passphrase is a slip of it."""
 NEW_PATIENT_WORDS = frozenset({"new", "new patient", "new person", "start over"})
 QUIT_WORDS = frozenset({"quit", "exit", "q", ":q", "/quit", "/exit", "logout", "bye"})
 CLEAR_ALL = "\x1b[2J\x1b[3J\x1b[H"
@@ -100,6 +105,19 @@ def is_passphrase(text: str, passphrase: str | None) -> bool:
     if not passphrase:
         return False
     return hmac.compare_digest(text.strip().encode(), passphrase.encode())
+
+
+def near_passphrase(text: str, passphrase: str | None) -> bool:
+    """True when ``text`` holds the passphrase or is a slip of it (``PASSPHRASE_SLIPS``).
+
+    Such a line is answered like any other but never recorded: a mistyped passphrase in
+    the unanswered-question log would show it to whoever reads the report.
+    """
+    if not passphrase:
+        return False
+    typed, secret = text.strip().casefold(), passphrase.casefold()
+    limit = max(PASSPHRASE_SLIPS, round(len(secret) * PASSPHRASE_SLIP_SHARE))
+    return secret in typed or Levenshtein.distance(typed, secret, score_cutoff=limit) <= limit
 
 
 def classify(text: str, passphrase: str | None) -> Action:
@@ -269,7 +287,7 @@ class Kiosk:
                 failures += 1
                 if failures >= MAX_FAILURES:
                     self._clear()
-                    return ExitStatus.FAILED
+                    return ExitStatus.INTERNAL
                 continue
             failures = 0
             try:
@@ -346,10 +364,11 @@ class Kiosk:
         except Exception:
             log.exception("internal error while answering")
             reply = escalation(self.conversation.faq, "")
-        try:
-            self.record(reply)
-        except Exception:
-            log.exception("the unanswered-question log failed")
+        if not near_passphrase(text, self.passphrase):
+            try:
+                self.record(reply)
+            except Exception:
+                log.exception("the unanswered-question log failed")
         self._show(reply)
 
     def _clear(self) -> None:
