@@ -223,3 +223,19 @@ def test_the_explanation_names_the_category_and_context(triager: Triager) -> Non
         "triage: check chest ('chest pain': negated)"
     )
     assert triager.scan("hello").explain() == "triage: no danger sign"
+
+
+def test_a_conversation_keeps_the_urgent_reply_through_an_internal_error(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ims_bot.core.conversation import Conversation
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("injected")
+
+    conversation = Conversation(Engine(engine.faq))
+    monkeypatch.setattr(conversation, "_respond", broken)
+    reply = conversation.respond("I have chest pain")
+    assert reply.kind == "urgent"
+    assert reply.text.endswith(reply.disclaimer)
+    assert conversation.respond("does ims hurt").kind == "escalate"

@@ -191,12 +191,12 @@ class Conversation:
         A reply that only acknowledges (small talk such as "ok" or "sorry") or asks for
         a number in range keeps the list the person may still pick from.
         """
+        question = sanitise(text)
         try:
-            question = sanitise(text)
             reply, keep = self._respond(question)
         except Exception:
             log.exception("internal error while answering")
-            reply, keep = escalation(self.faq, ""), False
+            reply, keep = self.engine.fallback(question), False
         if not keep:
             self.clarifying = reply.kind == "clarify"
             self.pending = reply.options
