@@ -13,6 +13,7 @@ from ims_bot.core.conversation import Conversation
 from ims_bot.core.normalise import strip_controls
 from ims_bot.core.recording import record
 from ims_bot.core.reply import Reply
+from ims_bot.core.triage import load_word_lists_in_background
 from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus, ScriptError, printable
 from ims_bot.private import create_private, private_file
@@ -83,6 +84,7 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     from ims_bot.ui.render import show as render
 
     prepared = engine(args, env)
+    load_word_lists_in_background()
     recording = Path(args.record) if args.record else None
     created = recording is not None and claim(recording, args.force)
     faq = prepared.faq

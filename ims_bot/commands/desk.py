@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from ims_bot.commands.common import engine
 from ims_bot.core.reply import Reply
+from ims_bot.core.triage import load_word_lists_in_background
 from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus, ImsBotError
 from ims_bot.unanswered import Logbook, add_log_argument, open_log
@@ -30,6 +31,7 @@ def mark(logbook: Logbook, warnings: io.StringIO, reply: Reply) -> str:
 def run(args: argparse.Namespace, env: Environment) -> int:
     """Run the desk until Ctrl-Q or Ctrl-C; only F3 writes anything (to the log)."""
     prepared = engine(args, env)
+    load_word_lists_in_background()
     if not (env.stdin_isatty and env.stdout_isatty):
         raise ImsBotError("desk needs a terminal; for piped questions use ims-bot ask")
     from ims_bot.ui.desk import Copier, DeskState, make_app

@@ -11,6 +11,7 @@ from pathlib import Path
 from ims_bot.commands.common import load, positive
 from ims_bot.core.conversation import Conversation
 from ims_bot.core.engine import Engine
+from ims_bot.core.triage import load_word_lists_in_background
 from ims_bot.env import Environment
 from ims_bot.errors import ImsBotError
 from ims_bot.unanswered import add_log_argument, open_log
@@ -59,6 +60,7 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     from ims_bot.ui.session import make_session
 
     logbook = open_log(args, replace(env, stderr=ErrorLogStream()), "kiosk", default_on=True)
+    load_word_lists_in_background()
     kiosk = Kiosk(
         Conversation(Engine(faq)),
         make_session(faq, kiosk=True),

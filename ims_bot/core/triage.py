@@ -25,6 +25,7 @@ to do if it is happening now.
 from __future__ import annotations
 
 import functools
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -159,9 +160,11 @@ class Triager:
                 *context.pseudo,
                 *(t for _, triggers in context.triggers for t in triggers.all()),
             )
-            for word in words(text)
+            for raw in words(text)
+            for word in (raw, stem(raw))
         )
-        """Every word the triage data itself uses: spelt as meant, never corrected."""
+        """Every word the triage data itself uses (and its stem): spelt as meant, never
+        corrected; a word read as a slip of one of them must be no word of its own."""
 
     def _read_form(self, text: str) -> _Form:
         """The tokens of a concept form or trigger: synonyms and stems, never corrected."""
@@ -184,9 +187,9 @@ class Triager:
         corrected = self.normaliser.correct(word)
         if corrected == word:
             corrected = self._slip(word)
-        if corrected == word or self._is_word(word):
-            return word
-        return corrected
+        if corrected == word or corrected not in self._own:
+            return corrected
+        return word if self._is_word(word) else corrected
 
     def _slip(self, word: str) -> str:
         """The concept word that ``word`` is one typing slip of (same first letter), if any."""
@@ -369,3 +372,9 @@ def is_word(word: str) -> bool:
     """Whether ``word`` is in the English, French or Spanish word list (loaded on first
     use: it is asked only about a word the triage might read as a slip of a danger word)."""
     return word in _dictionaries()  # type: ignore[operator]
+
+
+def load_word_lists_in_background() -> None:
+    """Load the word lists on a background thread, for the interactive shells: loading
+    takes about a second, and a patient's first typing slip should not wait for it."""
+    threading.Thread(target=_dictionaries, name="word-lists", daemon=True).start()
