@@ -184,7 +184,6 @@ class MatchIndex:
             for term, df in document_frequency.items()
         }
         self._topical = frozenset(topical)
-        self._example_terms = example_terms
         self._roots: list[list[float]] = []
         self._local: list[dict[str, list[int]]] = []
         entry_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -203,6 +202,12 @@ class MatchIndex:
                 reach = max(roots[i] for i in examples)
                 entry_postings[term].append((order, reach))
         self._entry_postings = dict(entry_postings)
+        self._most = {term: max(r for _, r in found) for term, found in entry_postings.items()}
+        holders: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for order, (first, end) in enumerate(self._spans):
+            for i in range(first, end):
+                holders[self._phrasings[i]].append((order, i))
+        self._holders = dict(holders)
 
     @staticmethod
     def _weight(term: str, idf: float) -> float:
@@ -230,43 +235,48 @@ class MatchIndex:
                 terms.append(Term(word, None, weight))
         return terms
 
-    def search(self, text: str, limit: int = 5, exclude: Iterable[str] = ()) -> list[Candidate]:
+    def search(
+        self, text: str, limit: int = 5, exclude: Iterable[str] = (), floor: float = 0.0
+    ) -> list[Candidate]:
         """The best ``limit`` entries for ``text``, best first; ties keep file order.
 
         Args:
             text: the user's question.
             limit: how many entries to return.
             exclude: phrasings to leave out (the lint's leave-one-out check).
+            floor: entries scoring below it before reranking may be left out (see ``rank``).
         """
-        return self.rank(self.read(text), limit, frozenset(exclude))
+        return self.rank(self.read(text), limit, frozenset(exclude), floor)
 
     def rank(
-        self, terms: list[Term], limit: int, exclude: frozenset[str] = frozenset()
+        self,
+        terms: list[Term],
+        limit: int,
+        exclude: frozenset[str] = frozenset(),
+        floor: float = 0.0,
     ) -> list[Candidate]:
         """Score read ``terms`` against every entry and return the best ``limit``.
 
         Entries are visited from the highest possible score down, and the visit stops
         once no entry left can reach the scores already found; the result is the same
-        as scoring every entry.
+        as scoring every entry. With a ``floor``, entries that cannot score it before
+        reranking are left out, and the commonest words, which alone cannot lift an
+        entry to it, are not looked up for entries that share nothing else: every
+        entry scoring at least ``floor`` is still found, with the same score.
         """
         query_weight = sum(term.weight for term in terms)
         if not query_weight:
             return []
-        excluded = (
-            {i for i, text in enumerate(self._phrasings) if text in exclude} if exclude else set()
-        )
+        held = [found for text in exclude for found in self._holders.get(text, ())]
+        excluded = {i for _, i in held}
         known = [(term.term, term.weight) for term in terms if term.term is not None]
-        covered = [0.0] * len(self._spans)
-        reach = [0.0] * len(self._spans)
-        for term, weight in known:
-            for order, most in self._entry_postings[term]:
-                covered[order] += weight
-                reach[order] += weight * most
-        if excluded:
-            self._uncover(known, covered, excluded)
         root = math.sqrt(query_weight)
+        light = self._light(known, query_weight, root, floor) if floor > 0 else set()
+        covered, reach = self._gather(known, light)
+        if excluded:
+            self._uncover(known, covered, excluded, {owner for owner, _ in held})
         hopes = []
-        for owner, cover in enumerate(covered):
+        for owner, cover in covered.items():
             if cover < COVER_DUST:
                 continue
             # The best an entry could score: no phrasing shares more than the query
@@ -279,6 +289,8 @@ class MatchIndex:
         worst: list[tuple[float, int]] = []
         scored = []
         for ceiling, owner in hopes:
+            if -ceiling < floor - 0.05:
+                break
             if len(worst) == wanted and -ceiling < worst[0][0] - 0.05:
                 break
             similarity, example = self._closest(owner, known, excluded, root)
@@ -357,14 +369,67 @@ class MatchIndex:
         ]
         return top + rest
 
-    def _uncover(
-        self, known: list[tuple[str, float]], covered: list[float], excluded: set[int]
-    ) -> None:
-        """Take back the coverage of terms that only ``excluded`` phrasings gave an entry."""
+    def _light(
+        self, known: list[tuple[str, float]], query_weight: float, root: float, floor: float
+    ) -> set[str]:
+        """The commonest known terms that, all together, cannot lift an entry to ``floor``.
+
+        The bound is the ceiling of ``rank`` for an entry holding every one of them, each
+        at the highest weight any entry's phrasings give it.
+        """
+        light: set[str] = set()
+        cover = reach = 0.0
+        for term, weight in sorted(known, key=lambda kw: -len(self._entry_postings[kw[0]])):
+            coverage = (cover + weight) / query_weight
+            most = reach + weight * self._most[term]
+            if 100.0 * _blend(min(most / root, math.sqrt(coverage)), coverage) >= floor - 0.05:
+                break
+            light.add(term)
+            cover, reach = cover + weight, most
+        return light
+
+    def _gather(
+        self, known: list[tuple[str, float]], light: set[str]
+    ) -> tuple[dict[int, float], dict[int, float]]:
+        """The weight of the known terms each entry holds, and their reach, for the
+        entries holding a term that is not ``light``; sums add terms in query order."""
+        postings = self._entry_postings
+        covered: dict[int, float] = defaultdict(float)
+        reach: dict[int, float] = defaultdict(float)
+        if light:
+            for term, _ in known:
+                if term not in light:
+                    for order, _ in postings[term]:
+                        covered[order] = reach[order] = 0.0
         for term, weight in known:
-            for order, _ in self._entry_postings[term]:
-                first, end = self._spans[order]
-                if all(
-                    i in excluded or term not in self._example_terms[i] for i in range(first, end)
-                ):
-                    covered[order] -= weight
+            if term not in light:
+                for order, most in postings[term]:
+                    covered[order] += weight
+                    reach[order] += weight * most
+                continue
+            for order in covered:
+                examples = self._local[order].get(term)
+                if examples:
+                    roots = self._roots[order]
+                    covered[order] += weight
+                    reach[order] += weight * max(roots[i] for i in examples)
+        return covered, reach
+
+    def _uncover(
+        self,
+        known: list[tuple[str, float]],
+        covered: dict[int, float],
+        excluded: set[int],
+        owners: set[int],
+    ) -> None:
+        """Take back the coverage of terms that only ``excluded`` phrasings gave an entry
+        (only the ``owners`` of those phrasings can lose any)."""
+        for owner in sorted(owners):
+            if owner not in covered:
+                continue
+            first = self._spans[owner][0]
+            local = self._local[owner]
+            for term, weight in known:
+                examples = local.get(term)
+                if examples and all(first + i in excluded for i in examples):
+                    covered[owner] -= weight
