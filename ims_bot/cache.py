@@ -106,7 +106,7 @@ def _own_folder(folder: Path) -> bool:
         return True  # made 0700 when the first engine is stored
     except OSError:
         return False
-    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
+    if not stat.S_ISDIR(found.st_mode) or not _mine(found):
         return False
     if stat.S_IMODE(found.st_mode) & 0o077:
         try:
@@ -114,6 +114,11 @@ def _own_folder(folder: Path) -> bool:
         except OSError:
             return False
     return True
+
+
+def _mine(found: os.stat_result) -> bool:
+    """Whether this user owns what ``found`` describes (always, where there are no uids)."""
+    return not hasattr(os, "getuid") or found.st_uid == os.getuid()
 
 
 def _read(stored: Path) -> Engine | None:
@@ -125,7 +130,7 @@ def _read(stored: Path) -> Engine | None:
         return None
     try:
         found = os.fstat(handle)
-        if not stat.S_ISREG(found.st_mode) or found.st_uid != os.getuid():
+        if not stat.S_ISREG(found.st_mode) or not _mine(found):
             return None
         with os.fdopen(handle, "rb", closefd=False) as file:
             text = file.read()

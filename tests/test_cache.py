@@ -200,3 +200,14 @@ def test_a_change_to_the_code_prepares_the_engine_again(
     monkeypatch.setattr(cache, "_code", lambda: "index.py:1:2")
     prepared_engine(faq_file, _env(tmp_path))
     assert len(_stored(tmp_path)) == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs chown")
+def test_a_cache_file_of_another_user_is_not_read(tmp_path: Path, faq_file: Path) -> None:
+    engine = prepared_engine(faq_file, _env(tmp_path))
+    [stored] = _stored(tmp_path)
+    text = stored.read_text(encoding="utf-8")
+    stored.write_text(text.replace(engine.faq.disclaimer, "Planted."), encoding="utf-8")
+    assert prepared_engine(faq_file, _env(tmp_path)).faq.disclaimer == "Planted."
+    os.chown(stored, 12345, 12345)
+    assert prepared_engine(faq_file, _env(tmp_path)).faq.disclaimer == engine.faq.disclaimer
