@@ -148,7 +148,8 @@ def _write(stored: Path, engine: Engine) -> None:
     import tempfile
 
     try:
-        text = json.dumps({"format": FORMAT, "engine": _Encoder().value(engine)})
+        document = {"format": FORMAT, "engine": _Encoder().value(engine)}
+        text = json.dumps(document, separators=(",", ":"))
     except (Unstorable, RecursionError):
         return
     try:

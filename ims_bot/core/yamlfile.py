@@ -90,14 +90,14 @@ for _tag, _pattern, _first in (
 class _Constructor(SafeConstructor):
     """The safe constructor with YAML 1.2 numbers, line-aware containers and merge keys."""
 
+    aliases = True
+    """Whether the document may hold aliases (checked with ``_check_repetition``)."""
+
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         text = str(self.construct_scalar(node)).replace("_", "")
         if text.startswith(("0o", "0x")):
             return int(text[2:], 8 if text[1] == "o" else 16)
         return int(text)
-
-    aliases = True
-    """Whether the document may hold aliases (checked with ``_check_repetition``)."""
 
     def construct_document(self, node: yaml.Node) -> Any:
         if self.aliases:
