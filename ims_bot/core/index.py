@@ -25,6 +25,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from operator import mul
 
 from rapidfuzz.fuzz import ratio
@@ -202,12 +203,20 @@ class MatchIndex:
                 reach = max(roots[i] for i in examples)
                 entry_postings[term].append((order, reach))
         self._entry_postings = dict(entry_postings)
-        self._most = {term: max(r for _, r in found) for term, found in entry_postings.items()}
+
+    @cached_property
+    def _most(self) -> dict[str, float]:
+        """Each term's highest reach in any entry (for ``rank`` with a floor)."""
+        return {term: max(r for _, r in found) for term, found in self._entry_postings.items()}
+
+    @cached_property
+    def _holders(self) -> dict[str, list[tuple[int, int]]]:
+        """The entries and phrasing numbers of each phrasing text (to leave it out)."""
         holders: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for order, (first, end) in enumerate(self._spans):
             for i in range(first, end):
                 holders[self._phrasings[i]].append((order, i))
-        self._holders = dict(holders)
+        return dict(holders)
 
     @staticmethod
     def _weight(term: str, idf: float) -> float:
@@ -267,7 +276,9 @@ class MatchIndex:
         query_weight = sum(term.weight for term in terms)
         if not query_weight:
             return []
-        held = [found for text in exclude for found in self._holders.get(text, ())]
+        held = (
+            [found for text in exclude for found in self._holders.get(text, ())] if exclude else []
+        )
         excluded = {i for _, i in held}
         known = [(term.term, term.weight) for term in terms if term.term is not None]
         root = math.sqrt(query_weight)
