@@ -124,7 +124,7 @@ def test_near_duplicate_pairs_are_those_comparing_every_pair_finds() -> None:
     topics = ["nerve", "neck", "knee", "knees", "elbow", "elbows", "ruzo", "ruzota", "back"]
     frames = ["does ims work for {} pain", "what is {}", "can ims help my {}", "{} ache at night"]
     keys = [rng.choice(frames).format(rng.choice(topics)) for _ in range(300)]
-    keys += ["", "pain", "ims work does for neck pain", "work ims for pain does nerve"]
+    keys += ["", "pain", "ims work does for neck pain", "work ims for pain does nerve", ""]
     assert list(_similar_pairs(keys, 92.0)) == _pairs_by_comparing_all(keys, 92.0)
 
 

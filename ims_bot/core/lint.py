@@ -226,8 +226,9 @@ def _similar_pairs(keys: Sequence[str], cutoff: float) -> Iterator[tuple[int, in
 
 def _files(words: list[str]) -> Iterator[tuple[int, str]]:
     """The files a key's sorted ``words`` go in (a hash of the words kept), each with the
-    word left out; a hash shared by chance only adds a comparison."""
-    yield hash(tuple(words)), ""
+    word left out; a hash shared by chance only adds a comparison. An empty key has none."""
+    if words:
+        yield hash(tuple(words)), ""
     if len(words) > 1:
         for i, word in enumerate(words):
             yield hash(tuple(words[:i] + words[i + 1 :])), word
