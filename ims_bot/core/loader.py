@@ -76,9 +76,9 @@ class _Validator:
         while stack:
             value, line, where = stack.pop()
             if isinstance(value, LineDict):
-                for key, item in value.items():
-                    stack.append((key, value.line_of(key), "a key"))
+                for key, item in value.items():  # the key is checked before it is named
                     stack.append((item, value.line_of(key), f"'{key}'"))
+                    stack.append((key, value.line_of(key), "a key"))
             elif isinstance(value, LineList):
                 stack += [(item, value.line_of(i), where) for i, item in enumerate(value)]
             elif isinstance(value, str) and (found := CONTROL.search(value)):
