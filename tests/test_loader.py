@@ -317,3 +317,21 @@ def test_billion_laughs_and_deep_nesting_are_refused() -> None:
         parse_faq("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + laughs)
     with pytest.raises(FaqError, match="invalid YAML"):
         parse_faq("disclaimer: " + "[" * 100_000 + "]" * 100_000 + "\n")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "!!bool maybe",
+        "!!timestamp nope",
+        "!!int 1.5",
+        "!!map [a]",
+        "!!seq {a: b}",
+        "!!float abc",
+    ],
+)
+def test_a_value_its_tag_cannot_build_is_refused_at_its_line(value: str) -> None:
+    with pytest.raises(FaqError) as caught:
+        parse_faq(GOOD_TOP + ENTRY + f"    source: {value}\n")
+    assert caught.value.line == 7
+    assert caught.value.reason.startswith("cannot read this ")

@@ -113,19 +113,19 @@ def _at_its_line(construct: Callable[[Any, Any], Any]) -> Callable[[Any, Any], A
             return construct(constructor, node)
         except yaml.MarkedYAMLError:
             raise
-        except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:
-            reason = f"cannot read this {node.tag.rsplit(':', 1)[-1]} value ({exc})"
+        except Exception as exc:  # PyYAML's constructors fail in many ways on bad values
+            reason = f"cannot read this {node.tag.rsplit(':', 1)[-1]} value ({exc!r})"
             raise _Refused(None, None, reason, node.start_mark) from None
 
     return checked
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+_Constructor.add_constructor(BaseResolver.DEFAULT_MAPPING_TAG, lambda c, n: _mapping(c, n))
+_Constructor.add_constructor(BaseResolver.DEFAULT_SEQUENCE_TAG, lambda c, n: _sequence(c, n))
 for _tag, _construct in list(_Constructor.yaml_constructors.items()):
     if _tag not in (None, "tag:yaml.org,2002:str"):
         _Constructor.add_constructor(_tag, _at_its_line(_construct))
-_Constructor.add_constructor(BaseResolver.DEFAULT_MAPPING_TAG, lambda c, n: _mapping(c, n))
-_Constructor.add_constructor(BaseResolver.DEFAULT_SEQUENCE_TAG, lambda c, n: _sequence(c, n))
 
 
 class _Loader(*_Parsing, _Constructor, _Resolver):  # type: ignore[misc]
