@@ -23,7 +23,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from operator import mul
@@ -111,6 +111,10 @@ leave-one-out check) can leave a rounding remainder, even a negative one."""
 SECOND_SHARE = 0.3
 """How much of the gap between an entry's best and second-best phrasing it loses: an
 entry that one incidental phrasing matches counts less than one several phrasings fit."""
+
+
+Weights = list[float] | dict[int, float]
+"""Sums per entry, by entry number: a list for every entry, a mapping for a few."""
 
 
 @dataclass(frozen=True)
@@ -283,11 +287,12 @@ class MatchIndex:
         known = [(term.term, term.weight) for term in terms if term.term is not None]
         root = math.sqrt(query_weight)
         light = self._light(known, query_weight, root, floor) if floor > 0 else set()
-        covered, reach = self._gather(known, light)
+        covered, reach, owners = self._gather(known, light)
         if excluded:
             self._uncover(known, covered, excluded, {owner for owner, _ in held})
         hopes = []
-        for owner, cover in covered.items():
+        for owner in owners:
+            cover = covered[owner]
             if cover < COVER_DUST:
                 continue
             # The best an entry could score: no phrasing shares more than the query
@@ -401,43 +406,45 @@ class MatchIndex:
 
     def _gather(
         self, known: list[tuple[str, float]], light: set[str]
-    ) -> tuple[dict[int, float], dict[int, float]]:
-        """The weight of the known terms each entry holds, and their reach, for the
-        entries holding a term that is not ``light``; sums add terms in query order."""
+    ) -> tuple[Weights, Weights, Sequence[int]]:
+        """The weight of the known terms each entry holds and their reach, and the
+        entries worth scoring: all, or with ``light`` terms those holding another term
+        (only their sums are made, in a mapping). Sums add terms in query order."""
         postings = self._entry_postings
-        covered: dict[int, float] = defaultdict(float)
-        reach: dict[int, float] = defaultdict(float)
+        covered: Weights
+        reach: Weights
+        owners: Sequence[int]
         if light:
-            for term, _ in known:
-                if term not in light:
-                    for order, _ in postings[term]:
-                        covered[order] = reach[order] = 0.0
+            heavy = [term for term, _ in known if term not in light]
+            owners = sorted({order for term in heavy for order, _ in postings[term]})
+            covered, reach = defaultdict(float), defaultdict(float)
+        else:
+            owners = range(len(self._spans))
+            covered, reach = [0.0] * len(owners), [0.0] * len(owners)
         for term, weight in known:
             if term not in light:
                 for order, most in postings[term]:
                     covered[order] += weight
                     reach[order] += weight * most
                 continue
-            for order in covered:
+            for order in owners:
                 examples = self._local[order].get(term)
                 if examples:
                     roots = self._roots[order]
                     covered[order] += weight
                     reach[order] += weight * max(roots[i] for i in examples)
-        return covered, reach
+        return covered, reach, owners
 
     def _uncover(
         self,
         known: list[tuple[str, float]],
-        covered: dict[int, float],
+        covered: Weights,
         excluded: set[int],
         owners: set[int],
     ) -> None:
         """Take back the coverage of terms that only ``excluded`` phrasings gave an entry
         (only the ``owners`` of those phrasings can lose any)."""
         for owner in sorted(owners):
-            if owner not in covered:
-                continue
             first = self._spans[owner][0]
             local = self._local[owner]
             for term, weight in known:
