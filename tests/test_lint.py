@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rapidfuzz import fuzz
 
 from ims_bot.cli import main
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
-from ims_bot.core.lint import Finding, Limits, closed_groups, lint
+from ims_bot.core.lint import Finding, Limits, _similar_pairs, closed_groups, lint
 from ims_bot.core.loader import parse_faq
 from ims_bot.env import Environment
 
@@ -113,6 +115,38 @@ def test_an_entry_silences_a_warning_by_code_and_other_entry() -> None:
 def test_errors_are_never_silenced_and_the_shipped_faq_is_quiet(shipped_engine: Engine) -> None:
     found = lint(shipped_engine)
     assert [f.code for f in found] in ([], ["stale-review"])
+
+
+def test_a_floor_keeps_every_entry_that_reaches_it(shipped_engine: Engine) -> None:
+    index = shipped_engine.index
+    phrasings = [p for entry in shipped_engine.faq.entries for p in entry.phrasings]
+    for phrasing in phrasings[::5]:
+        terms = index.read(phrasing)
+        for floor in (30.0, 58.0, 80.0):
+            for exclude in (frozenset(), frozenset([phrasing])):
+                every = index.rank(terms, 5, exclude)
+                above = index.rank(terms, 5, exclude, floor)
+                reached = [c for c in every if c.score >= floor]
+                assert above[: len(reached)] == reached, (phrasing, floor)
+                assert all(c in every or c.score < floor for c in above)
+
+
+def _pairs_by_comparing_all(keys: list[str], cutoff: float) -> list[tuple[int, int, float]]:
+    return [
+        (later, earlier, score)
+        for later in range(len(keys))
+        for earlier in range(later)
+        if keys[later] and (score := fuzz.token_sort_ratio(keys[later], keys[earlier])) >= cutoff
+    ]
+
+
+def test_near_duplicate_pairs_are_those_comparing_every_pair_finds() -> None:
+    rng = random.Random(3)
+    topics = ["nerve", "neck", "knee", "knees", "elbow", "elbows", "ruzo", "ruzota", "back"]
+    frames = ["does ims work for {} pain", "what is {}", "can ims help my {}", "{} ache at night"]
+    keys = [rng.choice(frames).format(rng.choice(topics)) for _ in range(300)]
+    keys += ["", "pain", "ims work does for neck pain", "work ims for pain does nerve", ""]
+    assert list(_similar_pairs(keys, 92.0)) == _pairs_by_comparing_all(keys, 92.0)
 
 
 def test_stale_reviews_the_file_once_and_each_entry_its_own() -> None:

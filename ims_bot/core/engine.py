@@ -41,7 +41,11 @@ class Engine:
         self._recent: OrderedDict[tuple[str, int], Decision] = OrderedDict()
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "_recent": OrderedDict()}
+        return {name: value for name, value in self.__dict__.items() if name != "_recent"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._recent = OrderedDict()
 
     def decide(self, question: str, limit: int = MAX_OPTIONS + 1) -> Decision:
         """The decision for a sanitised ``question``: the safety triage first (a danger

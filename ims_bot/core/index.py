@@ -23,8 +23,9 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from operator import mul
 
 from rapidfuzz.fuzz import ratio
@@ -112,6 +113,10 @@ SECOND_SHARE = 0.3
 entry that one incidental phrasing matches counts less than one several phrasings fit."""
 
 
+Weights = list[float] | dict[int, float]
+"""Sums per entry, by entry number: a list for every entry, a mapping for a few."""
+
+
 @dataclass(frozen=True)
 class Candidate:
     """An entry and how well the question matched it."""
@@ -184,7 +189,6 @@ class MatchIndex:
             for term, df in document_frequency.items()
         }
         self._topical = frozenset(topical)
-        self._example_terms = example_terms
         self._roots: list[list[float]] = []
         self._local: list[dict[str, list[int]]] = []
         entry_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -203,6 +207,20 @@ class MatchIndex:
                 reach = max(roots[i] for i in examples)
                 entry_postings[term].append((order, reach))
         self._entry_postings = dict(entry_postings)
+
+    @cached_property
+    def _most(self) -> dict[str, float]:
+        """Each term's highest reach in any entry (for ``rank`` with a floor)."""
+        return {term: max(r for _, r in found) for term, found in self._entry_postings.items()}
+
+    @cached_property
+    def _holders(self) -> dict[str, list[tuple[int, int]]]:
+        """The entries and phrasing numbers of each phrasing text (to leave it out)."""
+        holders: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for order, (first, end) in enumerate(self._spans):
+            for i in range(first, end):
+                holders[self._phrasings[i]].append((order, i))
+        return dict(holders)
 
     @staticmethod
     def _weight(term: str, idf: float) -> float:
@@ -230,43 +248,51 @@ class MatchIndex:
                 terms.append(Term(word, None, weight))
         return terms
 
-    def search(self, text: str, limit: int = 5, exclude: Iterable[str] = ()) -> list[Candidate]:
+    def search(
+        self, text: str, limit: int = 5, exclude: Iterable[str] = (), floor: float = 0.0
+    ) -> list[Candidate]:
         """The best ``limit`` entries for ``text``, best first; ties keep file order.
 
         Args:
             text: the user's question.
             limit: how many entries to return.
             exclude: phrasings to leave out (the lint's leave-one-out check).
+            floor: entries scoring below it before reranking may be left out (see ``rank``).
         """
-        return self.rank(self.read(text), limit, frozenset(exclude))
+        return self.rank(self.read(text), limit, frozenset(exclude), floor)
 
     def rank(
-        self, terms: list[Term], limit: int, exclude: frozenset[str] = frozenset()
+        self,
+        terms: list[Term],
+        limit: int,
+        exclude: frozenset[str] = frozenset(),
+        floor: float = 0.0,
     ) -> list[Candidate]:
         """Score read ``terms`` against every entry and return the best ``limit``.
 
         Entries are visited from the highest possible score down, and the visit stops
         once no entry left can reach the scores already found; the result is the same
-        as scoring every entry.
+        as scoring every entry. With a ``floor``, entries that cannot score it before
+        reranking are left out, and the commonest words, which alone cannot lift an
+        entry to it, are not looked up for entries that share nothing else: every
+        entry scoring at least ``floor`` is still found, with the same score.
         """
         query_weight = sum(term.weight for term in terms)
         if not query_weight:
             return []
-        excluded = (
-            {i for i, text in enumerate(self._phrasings) if text in exclude} if exclude else set()
+        held = (
+            [found for text in exclude for found in self._holders.get(text, ())] if exclude else []
         )
+        excluded = {i for _, i in held}
         known = [(term.term, term.weight) for term in terms if term.term is not None]
-        covered = [0.0] * len(self._spans)
-        reach = [0.0] * len(self._spans)
-        for term, weight in known:
-            for order, most in self._entry_postings[term]:
-                covered[order] += weight
-                reach[order] += weight * most
-        if excluded:
-            self._uncover(known, covered, excluded)
         root = math.sqrt(query_weight)
+        light = self._light(known, query_weight, root, floor) if floor > 0 else set()
+        covered, reach, owners = self._gather(known, light)
+        if excluded:
+            self._uncover(known, covered, excluded, {owner for owner, _ in held})
         hopes = []
-        for owner, cover in enumerate(covered):
+        for owner in owners:
+            cover = covered[owner]
             if cover < COVER_DUST:
                 continue
             # The best an entry could score: no phrasing shares more than the query
@@ -279,6 +305,8 @@ class MatchIndex:
         worst: list[tuple[float, int]] = []
         scored = []
         for ceiling, owner in hopes:
+            if -ceiling < floor - 0.05:
+                break
             if len(worst) == wanted and -ceiling < worst[0][0] - 0.05:
                 break
             similarity, example = self._closest(owner, known, excluded, root)
@@ -357,14 +385,69 @@ class MatchIndex:
         ]
         return top + rest
 
-    def _uncover(
-        self, known: list[tuple[str, float]], covered: list[float], excluded: set[int]
-    ) -> None:
-        """Take back the coverage of terms that only ``excluded`` phrasings gave an entry."""
+    def _light(
+        self, known: list[tuple[str, float]], query_weight: float, root: float, floor: float
+    ) -> set[str]:
+        """The commonest known terms that, all together, cannot lift an entry to ``floor``.
+
+        The bound is the ceiling of ``rank`` for an entry holding every one of them, each
+        at the highest weight any entry's phrasings give it.
+        """
+        light: set[str] = set()
+        cover = reach = 0.0
+        for term, weight in sorted(known, key=lambda kw: -len(self._entry_postings[kw[0]])):
+            coverage = (cover + weight) / query_weight
+            most = reach + weight * self._most[term]
+            if 100.0 * _blend(min(most / root, math.sqrt(coverage)), coverage) >= floor - 0.05:
+                break
+            light.add(term)
+            cover, reach = cover + weight, most
+        return light
+
+    def _gather(
+        self, known: list[tuple[str, float]], light: set[str]
+    ) -> tuple[Weights, Weights, Sequence[int]]:
+        """The weight of the known terms each entry holds and their reach, and the
+        entries worth scoring: all, or with ``light`` terms those holding another term
+        (only their sums are made, in a mapping). Sums add terms in query order."""
+        postings = self._entry_postings
+        covered: Weights
+        reach: Weights
+        owners: Sequence[int]
+        if light:
+            heavy = [term for term, _ in known if term not in light]
+            owners = sorted({order for term in heavy for order, _ in postings[term]})
+            covered, reach = defaultdict(float), defaultdict(float)
+        else:
+            owners = range(len(self._spans))
+            covered, reach = [0.0] * len(owners), [0.0] * len(owners)
         for term, weight in known:
-            for order, _ in self._entry_postings[term]:
-                first, end = self._spans[order]
-                if all(
-                    i in excluded or term not in self._example_terms[i] for i in range(first, end)
-                ):
-                    covered[order] -= weight
+            if term not in light:
+                for order, most in postings[term]:
+                    covered[order] += weight
+                    reach[order] += weight * most
+                continue
+            for order in owners:
+                examples = self._local[order].get(term)
+                if examples:
+                    roots = self._roots[order]
+                    covered[order] += weight
+                    reach[order] += weight * max(roots[i] for i in examples)
+        return covered, reach, owners
+
+    def _uncover(
+        self,
+        known: list[tuple[str, float]],
+        covered: Weights,
+        excluded: set[int],
+        owners: set[int],
+    ) -> None:
+        """Take back the coverage of terms that only ``excluded`` phrasings gave an entry
+        (only the ``owners`` of those phrasings can lose any)."""
+        for owner in sorted(owners):
+            first = self._spans[owner][0]
+            local = self._local[owner]
+            for term, weight in known:
+                examples = local.get(term)
+                if examples and all(first + i in excluded for i in examples):
+                    covered[owner] -= weight

@@ -23,18 +23,31 @@ by the entry it is reported at (``lint: {allow: [overlap:OTHER-ID], reason: ...}
 
 from __future__ import annotations
 
+import math
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
-from ims_bot.core.decide import decide
+from ims_bot.core.decide import Decision, decide
 from ims_bot.core.engine import Engine
-from ims_bot.core.faq import Entry, Faq
+from ims_bot.core.faq import Entry, Faq, Settings
+from ims_bot.core.index import Candidate
 
 Level = Literal["error", "warning"]
+SEARCHED = 5
+"""How many entries a phrasing is ranked against, as ``MatchIndex.search`` does."""
+RAREST = 2
+"""How many of a phrasing's rarest words pick the phrasings it is compared with for
+near-duplicates."""
+COMMON_KEYS = 100
+"""A word used by more phrasings than this never picks comparisons for near-duplicates."""
+_RIVAL = Entry(id="", question="", answer="", kind="handoff")
+"""A stand-in for any entry left out below the floor (see ``_settled``)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,7 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
     An entry none of whose phrasings retrieves it is also reported as unreachable.
     """
     faq, index = engine.faq, engine.index
+    floor = faq.settings.answer_at
     for entry in faq.entries:
         failed = 0
         for number, phrasing in enumerate(entry.phrasings):
@@ -89,8 +103,12 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
                     "self-retrieval",
                 )
                 continue
-            decision = decide(index.search(phrasing), faq.settings)
-            if decision.entry is None or decision.entry.id != entry.id:
+            terms = index.read(phrasing)
+            found = index.rank(terms, SEARCHED, floor=floor)
+            decision = decide(found, faq.settings)
+            if not (_retrieves(decision, entry) and _settled(found, decision, floor, faq.settings)):
+                decision = decide(index.rank(terms, SEARCHED), faq.settings)
+            if not _retrieves(decision, entry):
                 failed += 1
                 got = decision.entry.id if decision.entry else decision.kind
                 others = ", ".join(c.entry.id for c in decision.candidates[:3])
@@ -103,7 +121,8 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
                     "self-retrieval",
                 )
                 continue
-            alone = index.search(phrasing, limit=2, exclude=[phrasing])
+            # A phrasing left out is claimed only at answer_at: the floor finds every claim.
+            alone = index.rank(terms, 2, frozenset([phrasing]), floor)
             claimed = alone and alone[0].entry.id != entry.id
             if claimed and alone[0].score >= faq.settings.answer_at:
                 yield Finding(
@@ -126,6 +145,23 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
             )
 
 
+def _retrieves(decision: Decision, entry: Entry) -> bool:
+    return decision.entry is not None and decision.entry.id == entry.id
+
+
+def _settled(
+    found: Sequence[Candidate], decision: Decision, floor: float, settings: Settings
+) -> bool:
+    """Whether ``decision``, an answer or hand-off on ``found`` (ranked with ``floor``),
+    stands whatever the entries left out below the floor: it does if it still stands
+    with a hand-off entry scoring just at the floor among the candidates, since a closer
+    runner-up or a hand-off nearby only ever takes an answer away."""
+    above = sum(c.score >= floor for c in found)
+    rival = Candidate(entry=_RIVAL, score=floor, phrasing="", order=-1)
+    tested = decide([*found[:above], rival, *found[above:]], settings)
+    return tested.kind == decision.kind and tested.entry == decision.entry
+
+
 def near_duplicates(engine: Engine, limits: Limits) -> Iterator[Finding]:
     """Phrasings of different entries that read the same once normalised."""
     normaliser = engine.index.normaliser
@@ -133,31 +169,96 @@ def near_duplicates(engine: Engine, limits: Limits) -> Iterator[Finding]:
         (entry, number) for entry in engine.faq.entries for number in range(len(entry.phrasings))
     ]
     keys = [" ".join(normaliser.tokens(entry.phrasings[n])) for entry, n in owners]
-    for later, key in enumerate(keys):
-        if not key:
+    for later, earlier, score in _similar_pairs(keys, limits.near_duplicate_at):
+        first, first_number = owners[earlier]
+        entry, number = owners[later]
+        if first.id == entry.id:
             continue
-        found = process.extract(
-            key,
-            keys[:later],
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=limits.near_duplicate_at,
-            limit=None,
+        yield Finding(
+            "warning",
+            entry.phrasing_line(number),
+            entry.id,
+            f"'{entry.phrasings[number]}' of '{entry.id}' nearly repeats "
+            f"'{first.phrasings[first_number]}' of '{first.id}' "
+            f"(line {first.phrasing_line(first_number)}, {score:.0f})",
+            "near-duplicate",
+            first.id,
         )
-        for _, score, earlier in sorted(found, key=lambda match: match[2]):
-            first, first_number = owners[earlier]
-            entry, number = owners[later]
-            if first.id == entry.id:
-                continue
-            yield Finding(
-                "warning",
-                entry.phrasing_line(number),
-                entry.id,
-                f"'{entry.phrasings[number]}' of '{entry.id}' nearly repeats "
-                f"'{first.phrasings[first_number]}' of '{first.id}' "
-                f"(line {first.phrasing_line(first_number)}, {score:.0f})",
-                "near-duplicate",
-                first.id,
-            )
+
+
+def _similar_pairs(keys: Sequence[str], cutoff: float) -> Iterator[tuple[int, int, float]]:
+    """Each pair of ``keys`` (later, earlier, score) whose ``token_sort_ratio`` reaches
+    ``cutoff``, ordered by the later key, then the earlier.
+
+    Comparing every pair grows with the square of the FAQ's size, so only keys that can
+    be near-repeats are compared: keys with the same words but one (each key is filed
+    under its words, and under its words less each one in turn), and keys one of which
+    holds one of the other's ``RAREST`` rarest words (used by at most ``COMMON_KEYS``
+    keys). Within a file, two keys differ by at least the letters their odd words do not
+    share, so only keys whose odd words are that close are scored.
+    """
+    words = [sorted(key.split()) for key in keys]
+    shared = Counter(file for found in words for file, _ in _files(found))
+    filed: dict[int, dict[int, str]] = defaultdict(dict)
+    for number, found in enumerate(words):
+        for file, word in _files(found):
+            if shared[file] > 1:
+                filed[file].setdefault(number, word)
+    share = 1 - cutoff / 100
+    pairs: dict[tuple[int, int], float] = {}
+    for odd in filed.values():
+        members = list(odd)
+        letters = ["".join(sorted(odd[number])) for number in members]
+        for position in range(1, len(members)):
+            later = members[position]
+            size = len(keys[later])
+            most = math.floor(share * (size + size * (1 + share) / (1 - share))) + 1
+            for _, _, earlier in process.extract(
+                letters[position],
+                letters[:position],
+                scorer=Indel.distance,
+                score_cutoff=most,
+                limit=None,
+            ):
+                pair = (later, members[earlier])
+                if pair not in pairs:
+                    pairs[pair] = fuzz.token_sort_ratio(keys[later], keys[pair[1]])
+    for later, earlier in _sharing_rare_words(words):
+        if (later, earlier) not in pairs:
+            pairs[later, earlier] = fuzz.token_sort_ratio(keys[later], keys[earlier])
+    for (later, earlier), score in sorted(pairs.items()):
+        if score >= cutoff:
+            yield later, earlier, score
+
+
+def _files(words: list[str]) -> Iterator[tuple[int, str]]:
+    """The files a key's sorted ``words`` go in (a hash of the words kept), each with the
+    word left out; a hash shared by chance only adds a comparison. An empty key has none."""
+    if words:
+        yield hash(tuple(words)), ""
+    if len(words) > 1:
+        for i, word in enumerate(words):
+            yield hash(tuple(words[:i] + words[i + 1 :])), word
+
+
+def _sharing_rare_words(words: Sequence[Sequence[str]]) -> Iterator[tuple[int, int]]:
+    """Pairs (later, earlier) of word lists one of which holds a rare word of the other."""
+    counts = Counter(word for found in words for word in set(found))
+    rare = {word for word, count in counts.items() if count <= COMMON_KEYS}
+    holding: dict[str, list[int]] = defaultdict(list)
+    marked: dict[str, list[int]] = defaultdict(list)
+    for later, found in enumerate(map(set, words)):
+        rarest = sorted(found & rare, key=lambda word: (counts[word], word))[:RAREST]
+        earlier: set[int] = set()
+        for word in found:
+            earlier.update(marked.get(word, ()))
+        for word in rarest:
+            earlier.update(holding.get(word, ()))
+            marked[word].append(later)
+        for word in found:
+            holding[word].append(later)
+        for number in earlier:
+            yield later, number
 
 
 def _years_between(earlier: date, later: date) -> float:

@@ -2,13 +2,16 @@
 
 Every defect raises :class:`~ims_bot.errors.FaqError` naming ``file:line`` and one
 reason: invalid YAML, duplicate keys, unknown keys, missing or empty fields, wrong
-types, duplicate ids and ``related`` ids that do not exist.
+types, values that are not what they claim (a date that is no date), control or escape
+characters anywhere in the text (they would drive the terminals the text is shown on),
+duplicate ids and ``related`` ids that do not exist.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +54,10 @@ URGENT_KEYS = {"check", "unwell", "concepts", "categories", "context", "situatio
 SETTING_KEYS = ("answer_at", "clarify_at", "margin")
 SILENCEABLE = ("overlap", "near-duplicate", "related-cycle", "long-answer", "no-dialogue")
 """The lint warnings an entry's ``lint: {allow: [...], reason: ...}`` may silence."""
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Characters no FAQ text may hold: C0 controls but newline and tab (ESC among them, so
+no escape sequence), DEL, C1 controls, and lone surrogates."""
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def load_faq(path: Path | str) -> Faq:
@@ -63,18 +70,42 @@ def load_faq(path: Path | str) -> Faq:
 def parse_faq(text: str, path: str = "faq.yaml") -> Faq:
     """Validate FAQ ``text`` (named ``path`` in errors) into a :class:`Faq`."""
     data = yamlfile.parse(text, path, FaqError)
-    return _Validator(path).faq(data, hashlib.sha256(text.encode("utf-8")).hexdigest()[:12])
+    validator = _Validator(path, text)
+    validator.plain(data)
+    return validator.faq(data, hashlib.sha256(text.encode("utf-8")).hexdigest()[:12])
 
 
 class _Validator:
     """Turns parsed YAML into the model, raising ``FaqError`` at the first defect."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str = "") -> None:
         self.path = path
         self.related_lines: dict[str, tuple[int, ...]] = {}
+        self.source = text
 
     def fail(self, line: int | None, reason: str) -> FaqError:
         return FaqError(self.path, line, reason)
+
+    def plain(self, data: Any) -> None:
+        """Refuse control and escape characters in any key or text of the file (only
+        raw ones, refused by the parser, or escaped ones after a backslash can be)."""
+        if "\\" not in self.source:
+            return
+        stack: list[tuple[Any, int, str]] = [(data, 1, "the file")]
+        while stack:
+            value, line, where = stack.pop()
+            if isinstance(value, LineDict):
+                for key, item in value.items():  # the key is checked before it is named
+                    stack.append((item, value.line_of(key), f"'{key}'"))
+                    stack.append((key, value.line_of(key), "a key"))
+            elif isinstance(value, LineList):
+                stack += [(item, value.line_of(i), where) for i, item in enumerate(value)]
+            elif isinstance(value, str) and (found := CONTROL.search(value)):
+                raise self.fail(
+                    line,
+                    f"{where} holds the control character U+{ord(found.group()):04X}; "
+                    "FAQ text must be plain, since it is shown on terminals",
+                )
 
     def mapping(self, value: Any, line: int, what: str) -> LineDict:
         if not isinstance(value, LineDict):
@@ -128,12 +159,14 @@ class _Validator:
         self.keys(data, {"by", "on"}, ("by", "on"), f"'reviewed' of {what}")
         by = self.text(data, "by", f"'reviewed' of {what}")
         on = data["on"]
-        if isinstance(on, str):
+        if isinstance(on, str) and DATE.fullmatch(on.strip()):
             try:
-                on = date.fromisoformat(on)
+                on = date.fromisoformat(on.strip())
             except ValueError:
-                raise self.fail(data.line_of("on"), "'on' must be a date like 2023-05-11") from None
-        if not isinstance(on, date):
+                raise self.fail(
+                    data.line_of("on"), f"'on' is no date ('{on.strip()}' does not exist)"
+                ) from None
+        if not isinstance(on, date) or isinstance(on, datetime):
             raise self.fail(data.line_of("on"), "'on' must be a date like 2023-05-11")
         return Review(by=by, on=on, line=line)
 

@@ -117,12 +117,13 @@ class Triager:
         self.urgent = urgent
         self.normaliser = normaliser
         self._is_word = dictionary or is_word
-        self._starts: dict[str, list[tuple[_Form, str]]] = defaultdict(list)
+        starts: dict[str, list[tuple[_Form, str]]] = defaultdict(list)
         for name, forms in urgent.concepts:
             for form in forms:
                 tokens = self._read_form(form)
                 if tokens:
-                    self._starts[tokens[0]].append((tokens, name))
+                    starts[tokens[0]].append((tokens, name))
+        self._starts = dict(starts)
         self._words = {t[0] for t in self._starts if len(t) >= MIN_SLIP and t.isalpha()}
         self._signs: list[tuple[str, tuple[str, ...], int]] = [
             (category.id, sign, SLACK if category.reach is None else category.reach)
@@ -165,6 +166,15 @@ class Triager:
         )
         """Every word the triage data itself uses (and its stem): spelt as meant, never
         corrected; a word read as a slip of one of them must be no word of its own."""
+
+    def __getstate__(self) -> dict[str, object]:
+        """The prepared data, without the word-list check or the slips met so far."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_is_word", "_slips")}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._is_word = is_word
+        self._slips = {}
 
     def _read_form(self, text: str) -> _Form:
         """The tokens of a concept form or trigger: synonyms and stems, never corrected."""
