@@ -11,6 +11,18 @@ from ims_bot.core.faq import Faq
 from ims_bot.core.loader import load_faq
 
 DATA = Path(__file__).parent / "data"
+JSON_KEYS = {
+    "question",
+    "kind",
+    "id",
+    "score",
+    "answer",
+    "text",
+    "disclaimer",
+    "alert",
+    "suggestions",
+}
+"""The fields of an ``ask --json`` object: a contract for tools outside the package."""
 SHIPPED_FAQ = Path(__file__).resolve().parents[1] / "data" / "faq.yaml"
 
 

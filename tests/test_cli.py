@@ -15,6 +15,7 @@ from ims_bot import __version__
 from ims_bot.cli import COMMANDS, build_parser, main
 from ims_bot.env import Environment
 from ims_bot.unanswered import read_rows
+from tests.conftest import JSON_KEYS
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -31,17 +32,7 @@ def test_ask_json_has_the_contract(shipped_faq) -> None:
     data = json.loads(out)
     assert (data["kind"], data["id"]) == ("answer", "is-ims-painful")
     assert data["text"].endswith(shipped_faq.disclaimer)
-    assert set(data) == {
-        "question",
-        "kind",
-        "id",
-        "score",
-        "answer",
-        "text",
-        "disclaimer",
-        "alert",
-        "suggestions",
-    }
+    assert set(data) == JSON_KEYS
     assert data["alert"] is None
 
 

@@ -10,18 +10,7 @@ from ims_bot.core.decide import Decision
 from ims_bot.core.faq import Faq
 from ims_bot.core.index import Candidate
 from ims_bot.core.reply import compose, escalation, smalltalk
-
-JSON_KEYS = {
-    "question",
-    "kind",
-    "id",
-    "score",
-    "answer",
-    "text",
-    "disclaimer",
-    "alert",
-    "suggestions",
-}
+from tests.conftest import JSON_KEYS
 
 
 def candidates(faq: Faq, *pairs: tuple[str, float]) -> tuple[Candidate, ...]:
