@@ -9,7 +9,8 @@ own ``Engine.reply``, as ``ims-bot ask --json`` does. Usage::
 
     python bench/triage.py                      # every set under tests/triage
     python bench/triage.py tests/triage/dev     # one set
-    python bench/triage.py --misses tests/triage/dev   # list what was missed
+    python bench/triage.py --misses tests/triage/dev-1   # list what was missed
+    python bench/triage.py --write docs/triage.md        # regenerate its development figures
 
 ``--misses`` refuses a held-out set: its figures are reported, its messages never mined.
 
@@ -37,6 +38,9 @@ from ims_bot.core.loader import load_faq  # noqa: E402
 from ims_bot.core.reply import Reply  # noqa: E402
 
 LISTS = ROOT / "tests" / "triage"
+EMERGENCIES = ROOT / "tests" / "eval" / "emergencies.txt"
+BEGIN = "<!-- dev:begin -->"
+END = "<!-- dev:end -->"
 
 
 @dataclass
@@ -130,13 +134,37 @@ def held_out(folder: Path) -> bool:
     return any(path.read_text().lstrip().startswith("# held-out") for path in folder.glob("*.yaml"))
 
 
+def older_list(engine: Engine) -> str:
+    """The line for ``tests/eval/emergencies.txt``: how many of its messages are urgent."""
+    lines = EMERGENCIES.read_text().splitlines()
+    messages = [line for line in lines if line and not line.startswith("#")]
+    urgent = sum(engine.reply(text).kind == "urgent" for text in messages)
+    return f"`tests/eval/emergencies.txt`: {urgent} of {len(messages)} urgent."
+
+
+def write_development(engine: Engine, document: Path) -> None:
+    """Replace the development figures in ``document`` (between its markers)."""
+    parts = []
+    for folder in sorted(LISTS.glob("dev-*")):
+        parts.append(f"### `{folder.relative_to(ROOT)}`\n\n{measure(engine, folder).table()}")
+    parts.append(older_list(engine))
+    text = document.read_text()
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    document.write_text(f"{head}{BEGIN}\n" + "\n\n".join(parts) + f"\n{END}{tail}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sets", nargs="*", type=Path, help="Folders of lists (default: all).")
     parser.add_argument("--faq", type=Path, default=ROOT / "data" / "faq.yaml")
     parser.add_argument("--misses", action="store_true", help="List each message missed.")
+    parser.add_argument("--write", type=Path, help="Rewrite this document's development figures.")
     args = parser.parse_args()
     engine = Engine(load_faq(args.faq))
+    if args.write:
+        write_development(engine, args.write)
+        return
     for folder in args.sets or sorted(p for p in LISTS.iterdir() if p.is_dir()):
         if args.misses and held_out(folder):
             parser.error(f"{folder} is held out: its misses are not listed (see its header)")
