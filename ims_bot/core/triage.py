@@ -29,7 +29,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz.distance import OSA
 
@@ -95,6 +95,36 @@ class Triage:
 
 
 _Form = tuple[str, ...]
+Found = tuple[int, _Form, Any]
+"""Where a phrase was found: its start, the phrase and its label."""
+
+
+class Phrases:
+    """Phrases (token tuples), each with a label, found in text by their first word.
+
+    Args:
+        items: pairs of a phrase's tokens and its label; empty phrases are left out.
+    """
+
+    def __init__(self, items: Iterable[tuple[_Form, Any]]) -> None:
+        self.by_first: dict[str, list[tuple[_Form, Any]]] = {}
+        for form, label in items:
+            if form:
+                self.by_first.setdefault(form[0], []).append((form, label))
+
+    def find(self, tokens: Sequence[str], lo: int = 0, hi: int | None = None) -> Iterator[Found]:
+        """Each (start, phrase, label) found starting in ``tokens[lo:hi]``."""
+        for at in range(lo, len(tokens) if hi is None else hi):
+            candidates = self.by_first.get(tokens[at], [])
+            if _is_year(tokens[at]):
+                candidates = [*candidates, *self.by_first.get(YEAR, [])]
+            for form, label in candidates:
+                if _at(tokens, at, form):
+                    yield at, form, label
+
+    def any_in(self, tokens: Sequence[str]) -> bool:
+        """Whether any phrase occurs in ``tokens``."""
+        return next(self.find(tokens), None) is not None
 
 
 class Triager:
@@ -117,38 +147,44 @@ class Triager:
         self.urgent = urgent
         self.normaliser = normaliser
         self._is_word = dictionary or is_word
-        starts: dict[str, list[tuple[_Form, str]]] = defaultdict(list)
-        for name, forms in urgent.concepts:
-            for form in forms:
-                tokens = self._read_form(form)
-                if tokens:
-                    starts[tokens[0]].append((tokens, name))
-        self._starts = dict(starts)
-        self._words = {t[0] for t in self._starts if len(t) >= MIN_SLIP and t.isalpha()}
-        self._signs: list[tuple[str, tuple[str, ...], int]] = [
-            (category.id, sign, SLACK if category.reach is None else category.reach)
+        self._concept_forms = Phrases(
+            (self._read_form(form), name) for name, forms in urgent.concepts for form in forms
+        )
+        self._words = {
+            t for t in self._concept_forms.by_first if len(t) >= MIN_SLIP and t.isalpha()
+        }
+        self._signs = [
+            (
+                category.id,
+                sign,
+                SLACK if category.reach is None else category.reach,
+                frozenset(sign),
+            )
             for category in urgent.categories
             for sign in category.signs
         ]
-        self._unwell = [("unwell", sign, SLACK) for sign in urgent.unwell_signs]
+        self._unwell = [("unwell", sign, SLACK, frozenset(sign)) for sign in urgent.unwell_signs]
         self._situations = [
-            (situation.handoff, sign, SLACK)
+            (situation.handoff, sign, SLACK, frozenset(sign))
             for situation in urgent.situations
             for sign in situation.signs
         ]
-        self._pseudo = [self._read_form(phrase) for phrase in urgent.pseudo]
+        self._pseudo = Phrases((self._read_form(phrase), None) for phrase in urgent.pseudo)
         context = urgent.context
         scope = context.scope
-        self._before: list[tuple[_Form, ContextKind, int]] = []
-        self._after: list[tuple[_Form, ContextKind, int]] = []
+        before: list[tuple[_Form, tuple[ContextKind, int]]] = []
+        after: list[tuple[_Form, tuple[ContextKind, int]]] = []
         for kind, triggers in context.triggers:
-            self._before += [(self._read_form(t), kind, scope) for t in triggers.before]
-            self._before += [(self._read_form(t), kind, RIGHT) for t in triggers.right_before]
-            self._after += [(self._read_form(t), kind, scope) for t in triggers.after]
-            self._after += [(self._read_form(t), kind, RIGHT) for t in triggers.right_after]
-        self._current = [self._read_form(word) for word in context.current]
-        self._stops = [*self._current, *(self._read_form(word) for word in context.ends)]
-        self._pseudo_triggers = [self._read_form(phrase) for phrase in context.pseudo]
+            before += [(self._read_form(t), (kind, scope)) for t in triggers.before]
+            before += [(self._read_form(t), (kind, RIGHT)) for t in triggers.right_before]
+            after += [(self._read_form(t), (kind, scope)) for t in triggers.after]
+            after += [(self._read_form(t), (kind, RIGHT)) for t in triggers.right_after]
+        self._before = Phrases(before)
+        self._after = Phrases(after)
+        current = [(self._read_form(word), None) for word in context.current]
+        self._current = Phrases(current)
+        self._stops = Phrases([*current, *((self._read_form(w), None) for w in context.ends)])
+        self._pseudo_triggers = Phrases((self._read_form(p), None) for p in context.pseudo)
         self._scope = scope
         self._slips: dict[str, str] = {}
         self._own = frozenset(
@@ -253,33 +289,24 @@ class Triager:
     def _concepts(self, tokens: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
         """Where each concept occurs in ``tokens``: (start, end) spans, none of them in a
         pseudo phrase ("stroke of luck")."""
-        masked = {
-            i
-            for form in self._pseudo
-            for at in _find(tokens, form)
-            for i in range(at, at + len(form))
-        }
+        masked = {i for at, form, _ in self._pseudo.find(tokens) for i in range(at, at + len(form))}
         places: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for start, token in enumerate(tokens):
-            for form, name in self._starts.get(token, ()):
-                end = start + len(form)
-                if (
-                    tuple(tokens[start:end]) == form
-                    and (start, end) not in places[name]
-                    and masked.isdisjoint(range(start, end))
-                ):
-                    places[name].append((start, end))
+        for start, form, name in self._concept_forms.find(tokens):
+            end = start + len(form)
+            if (start, end) not in places[name] and masked.isdisjoint(range(start, end)):
+                places[name].append((start, end))
         return places
 
     def _mentions(
         self,
         tokens: Sequence[str],
         places: dict[str, list[tuple[int, int]]],
-        signs: Iterable[tuple[str, tuple[str, ...], int]],
+        signs: Iterable[tuple[str, tuple[str, ...], int, frozenset[str]]],
     ) -> list[Mention]:
         result = []
-        for label, sign, reach in signs:
-            if not all(places.get(name) for name in sign):
+        present = {name for name, found in places.items() if found}
+        for label, sign, reach, needed in signs:
+            if not needed <= present:
                 continue
             for span in _spans([places[name] for name in sign], len(sign) + reach):
                 covered = {
@@ -304,54 +331,45 @@ class Triager:
         kinds: list[ContextKind] = []
         ignored = covered | {
             i
-            for phrase in self._pseudo_triggers
-            for at in _find(tokens, phrase)
+            for at, phrase, _ in self._pseudo_triggers.find(tokens)
             for i in range(at, at + len(phrase))
         }
-        first = max(0, start - self._scope - 3)
-        for form, kind, reach in self._before:
-            for at in _find(tokens[first:end], form):
-                at += first
-                after = at + len(form)
-                target = next((i for i in range(max(after, start), end) if i in covered), None)
-                if (
-                    target is not None
-                    and target - after <= reach
-                    and ignored.isdisjoint(range(at, after))
-                    and not _has_any(tokens[after:target], self._stops)
-                ):
-                    kinds.append(kind)
-        for form, kind, reach in self._after:
-            for at in _find(tokens[end : end + self._scope + 3], form):
-                if (
-                    at <= reach
-                    and ignored.isdisjoint(range(end + at, end + at + len(form)))
-                    and not _has_any(tokens[end : end + at], self._current)
-                ):
-                    kinds.append(kind)
+        for at, form, (kind, reach) in self._before.find(
+            tokens, max(0, start - self._scope - 3), end
+        ):
+            after = at + len(form)
+            target = next((i for i in range(max(after, start), end) if i in covered), None)
+            if (
+                target is not None
+                and target - after <= reach
+                and ignored.isdisjoint(range(at, after))
+                and not self._stops.any_in(tokens[after:target])
+            ):
+                kinds.append(kind)
+        tail = tokens[end : end + self._scope + 3]
+        for at, form, (kind, reach) in self._after.find(tail):
+            if (
+                at <= reach
+                and ignored.isdisjoint(range(end + at, end + at + len(form)))
+                and not self._current.any_in(tail[:at])
+            ):
+                kinds.append(kind)
         return tuple(dict.fromkeys(kinds))
 
 
-def _has_any(tokens: Sequence[str], forms: Iterable[_Form]) -> bool:
-    """Whether any of ``forms`` occurs in ``tokens``."""
-    return any(next(_find(tokens, form), None) is not None for form in forms)
+def _at(tokens: Sequence[str], at: int, form: _Form) -> bool:
+    """Whether ``form`` stands in ``tokens`` at ``at``; the word ``#year`` in a form stands
+    for a year from 1900 to 2099 ("in #year": "in 2015")."""
+    if at + len(form) > len(tokens):
+        return False
+    return all(
+        token == word or (word == YEAR and _is_year(token))
+        for token, word in zip(tokens[at : at + len(form)], form, strict=True)
+    )
 
 
-def _find(tokens: Sequence[str], form: _Form) -> Iterator[int]:
-    """Where ``form`` starts in ``tokens``; the word ``#year`` in a form stands for a
-    year from 1900 to 2099 ("in #year": "in 2015")."""
-    size = len(form)
-    for at in range(len(tokens) - size + 1):
-        if all(
-            _same(token, word) for token, word in zip(tokens[at : at + size], form, strict=True)
-        ):
-            yield at
-
-
-def _same(token: str, word: str) -> bool:
-    if word == YEAR:
-        return len(token) == 4 and token[:2] in ("19", "20") and token.isdigit()
-    return token == word
+def _is_year(token: str) -> bool:
+    return len(token) == 4 and token[:2] in ("19", "20") and token.isdigit()
 
 
 def _spans(places: list[list[tuple[int, int]]], width: int) -> list[tuple[int, int]]:
