@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+from ims_bot.core.conversation import Conversation
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
 from ims_bot.core.loader import parse_faq
 from ims_bot.core.normalise import Normaliser
 from ims_bot.core.triage import Triager
+from ims_bot.errors import FaqError
 
 FAQ_TEXT = """
 disclaimer: General information only.
@@ -228,8 +230,6 @@ def test_the_explanation_names_the_category_and_context(triager: Triager) -> Non
 def test_a_conversation_keeps_the_urgent_reply_through_an_internal_error(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ims_bot.core.conversation import Conversation
-
     def broken(*args: object) -> None:
         raise RuntimeError("injected")
 
@@ -239,3 +239,40 @@ def test_a_conversation_keeps_the_urgent_reply_through_an_internal_error(
     assert reply.kind == "urgent"
     assert reply.text.endswith(reply.disclaimer)
     assert conversation.respond("does ims hurt").kind == "escalate"
+
+
+ONE_CATEGORY = "  concepts: {a: [x]}\n  categories:\n    - {id: c, reply: r, signs: [[a]]}\n"
+
+
+@pytest.mark.parametrize(
+    ("urgent", "line", "reason"),
+    [
+        (
+            ONE_CATEGORY + "    - {id: c, reply: r, signs: [[a]]}\n",
+            7,
+            "duplicate category id 'c' (first at line 6)",
+        ),
+        (
+            ONE_CATEGORY.replace("[[a]]}", "[[a]], reach: 99}"),
+            6,
+            "'reach' must be a whole number from 0 to 30",
+        ),
+        (
+            ONE_CATEGORY + "  context: {scope: 0}\n",
+            7,
+            "'scope' must be a whole number from 1 to 30",
+        ),
+        (
+            ONE_CATEGORY + "  situations:\n    - {handoff: nowhere, signs: [[a]]}\n",
+            8,
+            "situation names unknown id 'nowhere'",
+        ),
+        (ONE_CATEGORY + "  context: {negated: {ahead: [no]}}\n", 7, "unknown key 'ahead'"),
+    ],
+)
+def test_a_broken_triage_section_is_a_file_line_error(urgent: str, line: int, reason: str) -> None:
+    entries = "entries:\n  - {id: q, question: q, answer: a}\n"
+    text = f"disclaimer: d\nescalation: e\nurgent:\n{urgent}{entries}"
+    with pytest.raises(FaqError) as caught:
+        parse_faq(text, "t.yaml")
+    assert str(caught.value).startswith(f"t.yaml:{line}: {reason}")

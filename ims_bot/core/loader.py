@@ -219,13 +219,7 @@ class _Validator:
                 )
             seen[category_id] = item.line_of("id")
             signs = self.signs(item, f"category '{category_id}'", concepts)
-            reach = item.get("reach")
-            if reach is not None and (
-                isinstance(reach, bool) or not isinstance(reach, int) or not 0 <= reach <= 30
-            ):
-                raise self.fail(
-                    item.line_of("reach"), "'reach' must be a whole number from 0 to 30"
-                )
+            reach = self.whole(item, "reach", 0, 30) if "reach" in item else None
             reply = self.text(item, "reply", what)
             built.append(Category(category_id, reply, signs, line, reach))
         unwell_reply, unwell_signs = Urgent.unwell, ()
@@ -251,6 +245,15 @@ class _Validator:
             situations=tuple(situations),
             pseudo=self.texts(data, "pseudo", "'urgent'")[0],
         )
+
+    def whole(self, data: LineDict, key: str, lowest: int, highest: int) -> int:
+        """``data[key]`` as a whole number from ``lowest`` to ``highest``."""
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
+            raise self.fail(
+                data.line_of(key), f"'{key}' must be a whole number from {lowest} to {highest}"
+            )
+        return value
 
     def items(self, data: LineDict, key: str, what: str) -> list[tuple[LineDict, int]]:
         """The mappings listed under ``key`` (none when it is absent), with their lines."""
@@ -315,9 +318,7 @@ class _Validator:
                 self.keys(sides, set(TRIGGER_SIDES), (), f"'{kind}' of {what}")
                 lists = {side: self.texts(sides, side, f"'{kind}' of {what}")[0] for side in sides}
                 triggers.append((kind, Triggers(**lists)))
-        scope = context.get("scope", Context.scope)
-        if isinstance(scope, bool) or not isinstance(scope, int) or not 1 <= scope <= 30:
-            raise self.fail(context.line_of("scope"), "'scope' must be a whole number from 1 to 30")
+        scope = self.whole(context, "scope", 1, 30) if "scope" in context else Context.scope
         return Context(
             triggers=tuple(triggers),
             current=self.texts(context, "current", what)[0],

@@ -45,7 +45,9 @@ MIN_SLIP = 5
 RIGHT = 1
 """How many words may stand between a ``right_before`` or ``right_after`` trigger and its sign."""
 YEAR = "#year"
+"""A word of a trigger or form that stands for any year from 1900 to 2099."""
 WordCheck = Callable[[str], bool]
+"""Whether a word is a word of its own (so never read as a typing slip)."""
 
 
 @dataclass(frozen=True)
@@ -150,9 +152,10 @@ class Triager:
         self._concept_forms = Phrases(
             (self._read_form(form), name) for name, forms in urgent.concepts for form in forms
         )
-        self._words = {
+        self._words = sorted(
             t for t in self._concept_forms.by_first if len(t) >= MIN_SLIP and t.isalpha()
-        }
+        )
+        self._order = {category.id: n for n, category in enumerate(urgent.categories)}
         self._signs = [
             (
                 category.id,
@@ -246,7 +249,7 @@ class Triager:
             found = next(
                 (
                     w
-                    for w in sorted(self._words)
+                    for w in self._words
                     if w[0] == word[0]
                     and abs(len(w) - len(word)) <= 1
                     and OSA.distance(w, word, score_cutoff=1) <= 1
@@ -274,8 +277,7 @@ class Triager:
             ):
                 into += self._mentions(tokens, places, signs)
         situation = next((m.category for m in situations if "negated" not in m.context), None)
-        order = {category.id: n for n, category in enumerate(self.urgent.categories)}
-        found.sort(key=lambda m: order.get(m.category, len(order)))
+        found.sort(key=lambda m: self._order[m.category])
         now = [m for m in found if m.now]
         if now:
             return Triage("urgent", now[0].category, tuple(found), situation)
