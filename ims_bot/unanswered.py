@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
-from ims_bot.core.conversation import parse_number
 from ims_bot.core.redact import redact
 from ims_bot.core.reply import Reply
+from ims_bot.core.smalltalk import parse_number
 from ims_bot.env import Environment
 from ims_bot.errors import FileError, printable
 from ims_bot.private import private_file, private_folder

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ims_bot.core.conversation import (
-    ANYTHING_ELSE,
-    GO_AHEAD,
-    NO_MORE,
-    SORRY,
-    Conversation,
-    menu_entries,
-    parse_number,
-    smalltalk_kind,
-)
+from ims_bot.core.conversation import Conversation
 from ims_bot.core.decide import Decision
 from ims_bot.core.engine import Engine
+from ims_bot.core.policy import Ask
+from ims_bot.core.reply import ANYTHING_ELSE, GO_AHEAD, NO_MORE, SORRY, menu_entries
+from ims_bot.core.smalltalk import parse_number, smalltalk_kind
 
 
 @pytest.fixture
@@ -27,10 +21,10 @@ def force_clarify(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every question ambiguous between knee and shoulder pain."""
     options = (engine.faq.by_id["knee-pain"], engine.faq.by_id["shoulder-pain"])
 
-    def decide(question: str, limit: int = 4) -> Decision:
+    def decide(*_: object) -> Decision:
         return Decision("clarify", score=55.0, options=options)
 
-    monkeypatch.setattr(engine, "decide", decide)
+    monkeypatch.setattr("ims_bot.core.policy.decide", decide)
 
 
 @pytest.mark.parametrize(
@@ -66,7 +60,7 @@ def test_smalltalk_kind(text: str, kind: str | None) -> None:
 
 def test_start_menu_is_pickable_by_number(conversation: Conversation) -> None:
     menu = conversation.menu()
-    assert [o.id for o in menu.options] == [e.id for e in menu_entries(conversation.engine)]
+    assert [o.id for o in menu.options] == [e.id for e in menu_entries(conversation.faq)]
     assert [o.id for o in menu.options] == ["what-is-ims", "is-ims-painful"]  # tagged common
     reply = conversation.respond("2")
     assert (reply.kind, reply.id) == ("answer", "is-ims-painful")
@@ -110,12 +104,15 @@ def test_a_new_question_after_a_clarify_is_asked_afresh(
     conversation: Conversation, mini_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     entries = mini_engine.faq.by_id
-    offers = iter([(entries["knee-pain"], entries["shoulder-pain"]), (entries["side-effects"],)])
+    offers = {
+        "joint pain": (entries["knee-pain"], entries["shoulder-pain"]),
+        "what about afterwards": (entries["side-effects"],),
+    }
 
-    def decide(question: str, limit: int = 4) -> Decision:
-        return Decision("clarify", score=55.0, options=next(offers))
+    def match(ask: Ask, _: object) -> Decision:
+        return Decision("clarify", score=55.0, options=offers[ask.question])
 
-    monkeypatch.setattr(mini_engine, "decide", decide)
+    monkeypatch.setattr(Ask, "match", match)
     assert conversation.respond("joint pain").kind == "clarify"
     second = conversation.respond("what about afterwards")
     assert second.kind == "clarify"
@@ -202,7 +199,7 @@ def test_reset_forgets_pending_options(conversation: Conversation) -> None:
 def test_internal_error_escalates_with_disclaimer(
     conversation: Conversation, mini_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(question: str, limit: int = 4) -> Decision:
+    def broken(*_: object) -> Decision:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(mini_engine, "decide", broken)

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from ims_bot.core.decide import (
-    LONG_FLOOR,
-    LONG_RATIO,
     MAX_OPTIONS,
-    MIN_LEAD,
     OFF_TOPIC,
     PERSONAL,
     Decision,
     confident,
     decide,
-    focused,
-    told,
+    on_asking_sentence,
+    story_handoff,
 )
-from ims_bot.core.faq import Entry, Settings
+from ims_bot.core.faq import Entry
 from ims_bot.core.index import Candidate
+from ims_bot.core.settings import Settings
 
 SETTINGS = Settings(answer_at=65.0, clarify_at=30.0, margin=28.0)
+LONG_FLOOR, LONG_RATIO, MIN_LEAD = SETTINGS.long_floor, SETTINGS.long_ratio, SETTINGS.min_lead
+
+
+def focused(whole: Decision, asking: Decision) -> Decision:
+    """The decision on the asking sentence where it stands, else the whole question's."""
+    return on_asking_sentence(whole, asking, SETTINGS) or whole
 
 
 def candidates(*scores: float, kind: str = "answer") -> list[Candidate]:
@@ -144,17 +148,17 @@ def test_how_many_candidates_were_ranked_never_changes_the_decision() -> None:
 def test_a_story_that_is_a_personal_hand_off_is_handed_off() -> None:
     personal = candidates(80.0, 30.0, kind="handoff")
     personal[0] = tagged(personal[0], kind="handoff", tags=(PERSONAL,))
-    handoff = told(decide(personal, SETTINGS))
+    handoff = story_handoff(decide(personal, SETTINGS))
     assert handoff is not None
     assert (handoff.kind, handoff.entry, handoff.basis) == ("handoff", personal[0].entry, "story")
 
 
 def test_a_story_that_is_no_personal_hand_off_leaves_the_question_alone() -> None:
-    assert told(decide(candidates(80.0, 30.0, kind="handoff"), SETTINGS)) is None
-    assert told(decide(candidates(80.0, 30.0), SETTINGS)) is None
+    assert story_handoff(decide(candidates(80.0, 30.0, kind="handoff"), SETTINGS)) is None
+    assert story_handoff(decide(candidates(80.0, 30.0), SETTINGS)) is None
     unsure = candidates(40.0, 35.0)
     unsure[0] = tagged(unsure[0], kind="handoff", tags=(PERSONAL,))
-    assert told(decide(unsure, SETTINGS)) is None
+    assert story_handoff(decide(unsure, SETTINGS)) is None
 
 
 def test_the_asking_sentence_may_name_the_whole_questions_close_runner_up() -> None:

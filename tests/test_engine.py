@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pickle
 
-from ims_bot.core.decide import LONG_FLOOR, LONG_RATIO
-from ims_bot.core.engine import LONG_KNOWN, LONG_WORDS, Engine
+from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
+from ims_bot.core.settings import Settings
+
+DEFAULTS = Settings()
+LONG_FLOOR, LONG_RATIO = DEFAULTS.long_floor, DEFAULTS.long_ratio
+LONG_KNOWN, LONG_WORDS = DEFAULTS.long_known, DEFAULTS.long_words
 
 
 def test_a_question_asked_again_reuses_its_decision(mini_faq: Faq) -> None:
@@ -85,7 +89,7 @@ def test_a_story_of_a_personal_situation_is_handed_off(shipped_engine: Engine) -
         ("I take warfarin every day. How soon does IMS work?", "handoff-blood-thinners"),
         ("Can IMS help knee pain? I have a pacemaker.", "handoff-implants-devices"),
         ("I'm on painkillers. How soon will IMS work?", "handoff-medication"),
-        ("I'm diabetic, will I bruise?", "handoff-other-conditions"),
+        ("I'm diabetic. What are the side effects?", "handoff-other-conditions"),
     ):
         decision = shipped_engine.decide(question)
         assert (decision.kind, decision.entry and decision.entry.id) == ("handoff", entry)

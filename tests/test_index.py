@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
-from ims_bot.core.index import FUNCTION_WEIGHT, MatchIndex, Term
+from ims_bot.core.index import MatchIndex, Term
 from ims_bot.core.loader import parse_faq
+from ims_bot.core.settings import Settings
 
 HEAD = """\
 disclaimer: General information only.
 escalation: Please ask your physiotherapist.
 entries:
 """
+
+FUNCTION_WEIGHT = Settings().function_weight
 
 
 def faq_of(body: str) -> Faq:

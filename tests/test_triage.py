@@ -13,6 +13,7 @@ from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
 from ims_bot.core.loader import parse_faq
 from ims_bot.core.normalise import Normaliser
+from ims_bot.core.policy import Ask
 from ims_bot.core.triage import Triager
 from ims_bot.errors import FaqError
 
@@ -202,7 +203,7 @@ def test_an_internal_error_keeps_the_urgent_reply(
         raise RuntimeError("injected")
 
     fresh = Engine(engine.faq)
-    monkeypatch.setattr(fresh, "_matched", broken)
+    monkeypatch.setattr(Ask, "match", broken)
     assert fresh.reply("I have chest pain").kind == "urgent"
     assert fresh.reply("does ims hurt").kind == "escalate"
 
@@ -234,7 +235,7 @@ def test_a_conversation_keeps_the_urgent_reply_through_an_internal_error(
         raise RuntimeError("injected")
 
     conversation = Conversation(Engine(engine.faq))
-    monkeypatch.setattr(conversation, "_respond", broken)
+    monkeypatch.setattr(conversation.engine, "decide", broken)
     reply = conversation.respond("I have chest pain")
     assert reply.kind == "urgent"
     assert reply.text.endswith(reply.disclaimer)

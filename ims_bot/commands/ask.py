@@ -31,6 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument(
         "--top", type=whole, default=3, metavar="N", help="Show the N best entries (default 3)."
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="Show the rule that decided each reply and the figures it used "
+        "(with --json, as a 'trace' field).",
+    )
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="Print one JSON object per question.")
     output.add_argument(
@@ -66,11 +72,12 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     for question in questions(args, env):
         reply = Conversation(prepared, top=args.top, menu=False).respond(question)
         if args.json:
-            env.stdout.write(json.dumps(reply.to_json()) + "\n")
-        elif args.answer_only:
-            env.stdout.write(wrap(answer_text(reply), width) + "\n\n")
+            env.stdout.write(json.dumps(reply.to_json(explain=args.explain)) + "\n")
         else:
-            env.stdout.write(wrap(render_text(reply), width) + "\n\n")
+            text = answer_text(reply) if args.answer_only else render_text(reply)
+            if args.explain:
+                text += "\n\n" + "\n".join(reply.trace.lines())
+            env.stdout.write(wrap(text, width) + "\n\n")
         env.stdout.flush()
     return ExitStatus.OK
 

@@ -16,6 +16,7 @@ from ims_bot.core import dialogue
 from ims_bot.core.dialogue import Dialogue, TurnResult, load_dialogue, script_paths
 from ims_bot.core.engine import Engine
 from ims_bot.core.normalise import strip_controls
+from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus, ScriptError
 
@@ -125,6 +126,7 @@ def turn_json(script: Dialogue, result: TurnResult) -> dict[str, object]:
         "text": reply.text,
         "passed": result.passed,
         "failures": list(result.failures),
+        **({} if result.passed else {"trace": reply.trace.to_json()}),
     }
 
 
@@ -151,8 +153,14 @@ def _junit_case(suite: ET.Element, script: Dialogue, result: TurnResult) -> None
         f"user: {result.turn.user}\n"
         f"expected: {', '.join(wanted)}\n"
         f"got: kind {reply.kind}, id {reply.id or '-'}\n"
+        f"why:\n{_why(reply)}\n"
         f"reply:\n{reply.text}\n"
     )
+
+
+def _why(reply: Reply) -> str:
+    """The trace of the rule that decided ``reply``, indented, for a failed turn."""
+    return "\n".join(f"  {line}" for line in reply.trace.lines())
 
 
 def _xml(text: str) -> str:
@@ -208,6 +216,7 @@ def _table(script: Dialogue, results: list[TurnResult]) -> RenderableType:
         else:
             mark = Text("FAIL: ", style="bold red")
             mark.append(safe_text("; ".join(result.failures)))
+            mark.append(safe_text(f"\n{_why(result.reply)}", "dim"))
         table.add_row(
             str(result.number),
             safe_text(result.turn.user),

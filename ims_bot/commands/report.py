@@ -18,6 +18,7 @@ from ims_bot.commands.common import load
 from ims_bot.core.clustering import Cluster, cluster
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
+from ims_bot.core.normalise import sanitise
 from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus
 from ims_bot.unanswered import Row, add_log_argument, log_path, purge, read_rows
@@ -122,11 +123,11 @@ def topics(rows: list[Row], faq: Faq) -> list[Topic]:
     FAQ's ``clarify_at`` against its nearest entry, else as a new entry.
     """
     engine = Engine(faq)
-    groups = cluster([row.question for row in rows])
+    groups = cluster([row.question for row in rows], similar_at=faq.settings.similar_at)
     found = []
     for group in groups:
-        best = engine.index.search(group.representative, limit=1)
-        nearest = best[0] if best else None
+        ranked = engine.decide(sanitise(group.representative)).candidates
+        nearest = ranked[0] if ranked else None
         score = round(nearest.score, 1) if nearest else None
         found.append(
             Topic(

@@ -17,9 +17,7 @@ from rapidfuzz import fuzz, process
 
 from ims_bot.core.index import FUNCTION_WORDS
 from ims_bot.core.normalise import stem, words
-
-SIMILAR_AT = 82.0
-"""The lowest ``token_sort_ratio`` (0-100) at which two questions share a group."""
+from ims_bot.core.settings import Settings
 
 
 def content_key(text: str) -> str:
@@ -53,14 +51,15 @@ class Cluster:
 def cluster(
     questions: Sequence[str],
     key: Callable[[str], str] = content_key,
-    similar_at: float = SIMILAR_AT,
+    similar_at: float = Settings.similar_at,
 ) -> list[Cluster]:
     """Group ``questions``; largest groups first, ties in order of first appearance.
 
     Args:
         questions: the question texts, in any order.
         key: turns a question into the normalised text that is compared.
-        similar_at: the similarity (0-100) a question needs to join a group.
+        similar_at: the similarity (0-100, rapidfuzz ``token_sort_ratio``) a question
+            needs to join a group.
     """
     keys = [key(question) for question in questions]
     by_key: dict[str, list[int]] = {}

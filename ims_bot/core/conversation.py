@@ -1,4 +1,4 @@
-"""The conversation: numbered choices, one clarification round, and small talk.
+"""The conversation: what one person was last shown, so a number picks from it.
 
 One small object that the chat, the kiosk and the dialogue runner share, so a number
 typed after a list picks from that list the same way everywhere.
@@ -7,154 +7,15 @@ typed after a list picks from that list the same way everywhere.
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import replace
 
-from ims_bot.core.decide import MAX_OPTIONS, Decision
+from ims_bot.core.decide import MAX_OPTIONS
 from ims_bot.core.engine import Engine
-from ims_bot.core.faq import Entry
-from ims_bot.core.normalise import sanitise, words
-from ims_bot.core.reply import Option, Reply, compose, escalation, smalltalk
+from ims_bot.core.normalise import sanitise
+from ims_bot.core.policy import State
+from ims_bot.core.reply import GREETING, MENU_INTRO, Option, Reply, compose, menu_entries, smalltalk
+from ims_bot.core.smalltalk import STATE_KEEPING
 
 log = logging.getLogger("ims_bot")
-
-MENU_SIZE = 6
-MENU_INTRO = "Common questions (type a number):"
-GREETING = "Hello. Ask me a question about IMS (intramuscular stimulation) in your own words."
-HELP = (
-    'Type a question about IMS in your own words, for example "does it hurt?" '
-    "When I show a numbered list, type the number to choose. "
-    'Type "topics" for common questions.'
-)
-THANKS = "You are welcome. Ask another question any time."
-BYE = "Goodbye, and take care."
-NO_LIST = (
-    "There is no numbered list to choose from right now. "
-    'Type your question in words, or type "topics".'
-)
-OUT_OF_RANGE = "Please type a number from 1 to {last}, or 0 for none of these."
-ANYTHING_ELSE = "Is there anything else you would like to know about IMS?"
-GO_AHEAD = "Go ahead: type your question about IMS in your own words."
-NO_MORE = 'All right. If another question comes to mind, just type it, or type "topics".'
-SORRY = "No need to apologise. Type your question about IMS in your own words."
-
-_SMALLTALK = {
-    "greeting": {
-        "hi",
-        "hello",
-        "hey",
-        "hiya",
-        "howdy",
-        "hi there",
-        "hello there",
-        "good morning",
-        "good afternoon",
-        "good evening",
-        "yo",
-        "greetings",
-    },
-    "thanks": {
-        "thanks",
-        "thank you",
-        "thank you very much",
-        "thanks a lot",
-        "thx",
-        "ty",
-        "cheers",
-        "ok thanks",
-        "ok thank you",
-        "great thanks",
-        "thanks so much",
-        "many thanks",
-    },
-    "bye": {"bye", "goodbye", "good bye", "bye bye", "see you", "see ya", "that is all", "done"},
-    "help": {
-        "help",
-        "help me",
-        "what can you do",
-        "how does this work",
-        "what can i ask",
-        "instructions",
-        "how do i use this",
-        "what do i do",
-    },
-    "acknowledge": {
-        "ok",
-        "okay",
-        "k",
-        "cool",
-        "hmm",
-        "hmmm",
-        "right",
-        "i see",
-        "got it",
-        "fine",
-        "alright",
-        "all right",
-        "great",
-        "good",
-        "nice",
-    },
-    "yes": {"yes", "yep", "yeah", "yes please", "sure"},
-    "no": {"no", "nope", "nah", "no thanks", "no thank you", "not really"},
-    "sorry": {"sorry", "oops", "my bad", "sorry about that"},
-    "topics": {
-        "topics",
-        "topic",
-        "menu",
-        "main menu",
-        "list",
-        "options",
-        "show topics",
-        "faq",
-        "questions",
-    },
-}
-STATE_KEEPING = frozenset({"acknowledge", "yes", "no", "sorry"})
-"""Small talk that leaves the numbered list the person may pick from as it was."""
-_NUMBER_WORDS = {
-    "zero": 0,
-    "none": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-}
-_NUMBER = re.compile(r"^\s*(?:#|no\.?|number|option)?\s*(\d{1,2})\s*[.)]?\s*$", re.IGNORECASE)
-
-
-def parse_number(text: str) -> int | None:
-    """The number a message picks ("2", "2)", "#2", "option two"), or None."""
-    match = _NUMBER.match(text)
-    if match:
-        return int(match.group(1))
-    tokens = words(text)
-    if tokens and tokens[0] in ("option", "number"):
-        tokens = tokens[1:]
-    if len(tokens) == 1 and tokens[0] in _NUMBER_WORDS:
-        return _NUMBER_WORDS[tokens[0]]
-    return None
-
-
-def smalltalk_kind(text: str) -> str | None:
-    """Which kind of small talk the whole message is, if any."""
-    phrase = " ".join(words(text))
-    if not phrase and text.strip() == "?":
-        return "help"
-    for kind, phrases in _SMALLTALK.items():
-        if phrase in phrases:
-            return kind
-    return None
-
-
-def menu_entries(engine: Engine) -> tuple[Entry, ...]:
-    """The most common questions: entries tagged ``common``, else the first answers."""
-    entries = engine.faq.entries
-    tagged = [e for e in entries if "common" in e.tags]
-    chosen = tagged or [e for e in entries if e.kind == "answer"]
-    return tuple(chosen[:MENU_SIZE])
 
 
 class Conversation:
@@ -183,7 +44,7 @@ class Conversation:
 
     def menu(self) -> Reply:
         """The topic menu as a reply (also what a start screen shows)."""
-        return smalltalk(self.faq, "", GREETING, menu_entries(self.engine), MENU_INTRO)
+        return smalltalk(self.faq, "", GREETING, menu_entries(self.faq), MENU_INTRO)
 
     def respond(self, text: str) -> Reply:
         """The reply to one message; never raises, and the text ends with the disclaimer.
@@ -192,60 +53,14 @@ class Conversation:
         a number in range keeps the list the person may still pick from.
         """
         question = sanitise(text)
+        state = State(tuple(option.id for option in self.pending), self.clarifying)
         try:
-            reply, keep = self._respond(question)
+            decision = self.engine.decide(question, self.top, state)
+            reply = compose(decision, self.faq, question, self.top)
         except Exception:
             log.exception("internal error while answering")
-            reply, keep = self.engine.fallback(question), False
-        if not keep:
+            reply, decision = self.engine.fallback(question), None
+        if decision is None or decision.talk not in STATE_KEEPING:
             self.clarifying = reply.kind == "clarify"
             self.pending = reply.options
         return reply
-
-    def _respond(self, question: str) -> tuple[Reply, bool]:
-        number = parse_number(question)
-        if number is not None:
-            return self._pick(question, number)
-        decision = self.engine.decide(question, self.top)
-        if decision.kind == "urgent":
-            return compose(decision, self.faq, question, self.top), False
-        kind = smalltalk_kind(question)
-        if kind is not None:
-            return self._smalltalk(question, kind), kind in STATE_KEEPING
-        if decision.kind == "clarify" and self.clarifying and self._asked_again(decision):
-            decision = Decision("escalate", score=decision.score, candidates=decision.candidates)
-        return compose(decision, self.faq, question, self.top), False
-
-    def _asked_again(self, decision: Decision) -> bool:
-        """Whether a clarify offers any option the last clarify offered: the same unclear
-        question again, which escalates rather than asking a second time. A clarify about
-        other entries is a new question, and is asked afresh."""
-        offered = {option.id for option in self.pending}
-        return any(entry.id in offered for entry in decision.options)
-
-    def _pick(self, question: str, number: int) -> tuple[Reply, bool]:
-        if not self.pending:
-            return smalltalk(self.faq, question, NO_LIST), False
-        if number == 0:
-            return escalation(self.faq, question), False
-        if number > len(self.pending):
-            body = OUT_OF_RANGE.format(last=len(self.pending))
-            return replace(smalltalk(self.faq, question, body), options=self.pending), True
-        entry = self.faq.by_id[self.pending[number - 1].id]
-        return compose(Decision(entry.kind, entry=entry), self.faq, question), False
-
-    def _smalltalk(self, question: str, kind: str) -> Reply:
-        if kind == "topics":
-            return smalltalk(self.faq, question, "", menu_entries(self.engine), MENU_INTRO)
-        if kind == "greeting":
-            return smalltalk(self.faq, question, GREETING)
-        body = {
-            "thanks": THANKS,
-            "bye": BYE,
-            "help": HELP,
-            "acknowledge": ANYTHING_ELSE,
-            "yes": GO_AHEAD,
-            "no": NO_MORE,
-            "sorry": SORRY,
-        }[kind]
-        return smalltalk(self.faq, question, body)

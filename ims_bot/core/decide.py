@@ -1,14 +1,16 @@
-"""The reply decision: answer, clarify, escalate or hand off, from the ranked candidates.
+"""The reply decision on one ranking: answer, clarify, escalate or hand off, with its reasons.
 
 Escalating is always safer than guessing: an entry is answered only when its score and
 its lead over the runner-up together reach ``answer_at`` (score + lead >= answer_at), its
-score is at most ``margin`` below ``answer_at``, and its lead is at least ``MIN_LEAD``.
+score is at most ``margin`` below ``answer_at``, and its lead is at least ``min_lead``.
 So a score just at ``answer_at`` needs only a small lead, while a lower one needs a lead
 as wide as its shortfall: with the defaults (58), 50 against a runner-up of 40 reaches
-60, 50 against 45 does not. A hand-off entry (a referral to a person) needs
-``HANDOFF_EASE`` points less. A long question may also be answered on a clear relative
+60, 50 against 45 does not. An ordinary answer must rest on at least one of the
+question's weighty words, if it has any. A hand-off entry (a referral to a person)
+needs ``handoff_ease`` points less. A long question may also be answered on a clear relative
 lead (see ``confident``). Plausible but unconfident entries are offered as options;
-everything else escalates.
+everything else escalates. Every setting named here is a field of
+``ims_bot.core.settings.Settings``.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from ims_bot.core.faq import OFF_TOPIC, PERSONAL, Entry, Settings
+from ims_bot.core.faq import OFF_TOPIC, PERSONAL, Entry
 from ims_bot.core.index import Candidate
+from ims_bot.core.settings import Settings
 from ims_bot.core.triage import Triage
 
 ReplyKind = Literal["answer", "clarify", "escalate", "handoff", "urgent", "smalltalk"]
@@ -26,27 +29,32 @@ Basis = Literal["question", "asking sentence", "story", "situation"]
 """What part of the message a decision was made on: all of it, the sentence that asks,
 the words around that sentence, or a personal situation the triage found in it."""
 MAX_OPTIONS = 3
-OPTION_WINDOW = 20.0
-"""Options shown in a clarify score within this many points of the best."""
-HANDOFF_EASE = 6.0
-"""How many points less than ``answer_at`` a hand-off entry's score plus lead needs: a
-referral to a person is the safe side, so it may be given on a little less evidence."""
-MIN_LEAD = 8.0
-"""The smallest lead over the runner-up that is ever answered, however high the score."""
-LONG_FLOOR = 34.0
-"""The lowest score a long question's best entry is answered at (see ``confident``)."""
-LONG_RATIO = 1.3
-"""How many times its runner-up's score a long question's best entry needs."""
-HANDOFF_WINDOW = 15.0
-"""An ordinary answer is withheld when a hand-off entry scores within this many points."""
-AGREE_SHARE = 0.8
-"""An asking sentence's entry agrees with the whole question when the whole ranks it
-first, or second with at least this share of the best score."""
-CONTEXT_HANDOFF = 0.75
-"""An ordinary answer to a question's asking sentence is withheld when a ``personal``
-hand-off entry scores at least this share of the whole question's best score (its story
-may tell of the patient's own situation). Front-desk and aftercare hand-offs do not
-count: "I've been a truck driver 30 years" is no question about driving after a session."""
+"""At most this many options in a clarify (and related questions under an answer)."""
+
+Figure = tuple[str, str]
+"""One figure a decision used, by name, as staff read it ("lead", "22.4 (needs 8)")."""
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Why a decision was made: the rule that made it, the rules that passed before it,
+    and the figures it used."""
+
+    rule: str = ""
+    passed: tuple[str, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+    def lines(self) -> list[str]:
+        """The trace as staff read it, one line each."""
+        lines = [f"rule: {self.rule}"]
+        if self.passed:
+            lines.append(f"passed: {', '.join(self.passed)}")
+        lines += [f"{name}: {value}" for name, value in self.figures]
+        return lines
+
+    def to_json(self) -> dict[str, object]:
+        """The trace as the ``ask --json --explain`` field."""
+        return {"rule": self.rule, "passed": list(self.passed), "figures": dict(self.figures)}
 
 
 @dataclass(frozen=True)
@@ -59,70 +67,126 @@ class Decision:
     options: tuple[Entry, ...] = ()
     candidates: tuple[Candidate, ...] = ()
     basis: Basis = "question"
-    """The part of the message decided on (see ``focused`` and ``told``)."""
+    """The part of the message decided on (see ``ims_bot.core.policy``)."""
     triage: Triage = field(default_factory=Triage)
     """What the safety triage found (see ``ims_bot.core.triage``)."""
+    talk: str = ""
+    """For small talk, which kind ("greeting", "thanks", "out of range", ...)."""
+    trace: Trace = field(default_factory=Trace)
+    """The rule that made the decision and the figures it used."""
+
+    def traced(self, rule: str, passed: tuple[str, ...], *figures: Figure) -> Decision:
+        """This decision, credited to ``rule`` with the ``passed`` rules and more figures."""
+        return replace(self, trace=Trace(rule, passed, (*self.trace.figures, *figures)))
 
 
-def decide(candidates: Sequence[Candidate], settings: Settings, long: bool = False) -> Decision:
-    """Choose the reply kind for ranked ``candidates`` (best first); ``long``: they rank
-    a long question that mostly speaks the FAQ's language (see ``confident``)."""
+def decide(
+    candidates: Sequence[Candidate],
+    settings: Settings,
+    long: bool = False,
+    grounded: bool = True,
+) -> Decision:
+    """Choose the reply kind for ranked ``candidates`` (best first).
+
+    Args:
+        candidates: the ranked entries, best first.
+        settings: the thresholds.
+        long: they rank a long question that mostly speaks the FAQ's language (see
+            ``confident``).
+        grounded: the best entry uses a weighty word of the question, or the question
+            has none; an ordinary answer that rests on light words alone ("what is the
+            meaning of life" against "what is the meaning of IMS") escalates.
+    """
     candidates = tuple(candidates)
+    figures = _ranking(candidates)
     if not candidates or candidates[0].score < settings.clarify_at:
         score = candidates[0].score if candidates else None
-        return Decision("escalate", score=score, candidates=candidates)
+        why = ("verdict", f"no entry reaches clarify_at {settings.clarify_at:g}")
+        return _figured(Decision("escalate", score=score, candidates=candidates), *figures, why)
     best = candidates[0]
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    if OFF_TOPIC in best.entry.tags:
-        return Decision("escalate", entry=best.entry, score=best.score, candidates=candidates)
+    if best.entry.kind == "answer" and not grounded:
+        why = ("verdict", "the entry uses none of the question's weighty words")
+        return _figured(
+            Decision("escalate", score=best.score, candidates=candidates), *figures, why
+        )
     bar = settings
     if best.entry.kind == "handoff":
-        bar = replace(settings, answer_at=settings.answer_at - HANDOFF_EASE)
-    if confident(best.score, runner_up, bar, long) and not handoff_nearby(best, candidates):
-        return Decision(best.entry.kind, entry=best.entry, score=best.score, candidates=candidates)
+        bar = replace(settings, answer_at=settings.answer_at - settings.handoff_ease)
+    verdict = confidence(best.score, runner_up, bar, long)
+    near = handoff_nearby(best, candidates, settings)
+    if near is not None and verdict == "confident":
+        verdict = f"hand-off '{near.entry.id}' within handoff_window {settings.handoff_window:g}"
+    if OFF_TOPIC in best.entry.tags:
+        decision = Decision("escalate", entry=best.entry, score=best.score, candidates=candidates)
+        if verdict != "confident":
+            decision = replace(decision, entry=None)
+        return _figured(decision, *figures, ("verdict", f"out of scope, {verdict}"))
+    if verdict == "confident":
+        decision = Decision(
+            best.entry.kind, entry=best.entry, score=best.score, candidates=candidates
+        )
+        return _figured(decision, *figures, ("verdict", verdict))
     options = tuple(
         c.entry
         for c in candidates
-        if c.score >= settings.clarify_at and best.score - c.score <= OPTION_WINDOW
+        if c.score >= settings.clarify_at and best.score - c.score <= settings.option_window
     )[:MAX_OPTIONS]
-    return Decision("clarify", score=best.score, options=options, candidates=candidates)
+    decision = Decision("clarify", score=best.score, options=options, candidates=candidates)
+    return _figured(decision, *figures, ("verdict", verdict))
 
 
-def focused(whole: Decision, asking: Decision) -> Decision:
-    """The decision on a question's asking sentence, if the whole question agrees, else ``whole``.
+def _ranking(candidates: Sequence[Candidate]) -> list[Figure]:
+    """The figures of a ranking: the best entries and their scores."""
+    if not candidates:
+        return [("best", "no entry shares a word with it")]
+    best = candidates[0]
+    figures = [("best", f"{best.entry.id} {best.score:.1f} ('{best.phrasing}')")]
+    if len(candidates) > 1:
+        figures.append(("runner-up", f"{candidates[1].entry.id} {candidates[1].score:.1f}"))
+        figures.append(("lead", f"{best.score - candidates[1].score:.1f}"))
+    return figures
+
+
+def _figured(decision: Decision, *figures: Figure) -> Decision:
+    return replace(decision, trace=Trace(figures=figures))
+
+
+def on_asking_sentence(whole: Decision, asking: Decision, settings: Settings) -> Decision | None:
+    """The decision on a question's asking sentence, if the whole question agrees with it.
 
     A question with a story ("I've driven a truck for 30 years and my back is shot. Does
     IMS work for bad backs?") scores low as a whole, since the story's words count
     against every entry. Its asking sentence is answered alone only when the whole
     question was not answered or handed off, the sentence is, the whole question ranks
-    the same entry first (or second, within ``AGREE_SHARE`` of the best, unless a
+    the same entry first (or second, within ``agree_share`` of the best, unless a
     hand-off entry is first and the sentence would get an ordinary answer), no entry for
     other meanings of "IMS" ranks among its best, and, for an ordinary answer, no other
-    ``personal`` hand-off entry scores at least ``CONTEXT_HANDOFF`` of the whole
+    ``personal`` hand-off entry scores at least ``context_handoff`` of the whole
     question's best.
     """
     if whole.kind not in ("clarify", "escalate") or asking.kind not in ("answer", "handoff"):
-        return whole
+        return None
     if asking.entry is None or not whole.candidates:
-        return whole
+        return None
     ranked = whole.candidates[: MAX_OPTIONS + 1]
     best = ranked[0].score
-    agreeing = [c.entry.id for c in ranked[:2] if c.score >= AGREE_SHARE * best]
+    agreeing = [c.entry.id for c in ranked[:2] if c.score >= settings.agree_share * best]
     if asking.entry.id not in agreeing or any(OFF_TOPIC in c.entry.tags for c in ranked):
-        return whole
+        return None
     if asking.kind == "answer" and ranked[0].entry.kind == "handoff":
-        return whole
+        return None
     if asking.kind == "answer" and any(
         PERSONAL in c.entry.tags
         and c.entry.id != asking.entry.id
-        and c.score >= CONTEXT_HANDOFF * best
+        and c.score >= settings.context_handoff * best
         for c in ranked
     ):
-        return whole
+        return None
     return replace(asking, basis="asking sentence")
 
 
-def told(story: Decision) -> Decision | None:
+def story_handoff(story: Decision) -> Decision | None:
     """The hand-off that the words around a question's asking sentence call for, if any.
 
     "I'm 30 weeks pregnant. What are the side effects?" asks something the FAQ answers,
@@ -134,8 +198,10 @@ def told(story: Decision) -> Decision | None:
     return None
 
 
-def handoff_nearby(best: Candidate, candidates: Sequence[Candidate]) -> bool:
-    """Whether a ``handoff`` entry scores close to an ordinary best answer.
+def handoff_nearby(
+    best: Candidate, candidates: Sequence[Candidate], settings: Settings
+) -> Candidate | None:
+    """A ``handoff`` entry scoring close to an ordinary best answer, if one does.
 
     A question that reads almost as well as a personal or out-of-scope one must not get
     an ordinary answer: the options, hand-off included, are offered instead. Only the
@@ -143,24 +209,35 @@ def handoff_nearby(best: Candidate, candidates: Sequence[Candidate]) -> bool:
     never changes the decision.
     """
     if best.entry.kind == "handoff":
-        return False
-    return any(
-        c.entry.kind == "handoff" and best.score - c.score <= HANDOFF_WINDOW
-        for c in candidates[1 : MAX_OPTIONS + 1]
-    )
+        return None
+    for c in candidates[1 : MAX_OPTIONS + 1]:
+        if c.entry.kind == "handoff" and best.score - c.score <= settings.handoff_window:
+            return c
+    return None
 
 
 def confident(score: float, runner_up: float, settings: Settings, long: bool = False) -> bool:
-    """Whether the best ``score`` may be answered, given the ``runner_up``'s score.
+    """Whether the best ``score`` may be answered, given the ``runner_up``'s score."""
+    return confidence(score, runner_up, settings, long) == "confident"
+
+
+def confidence(score: float, runner_up: float, settings: Settings, long: bool = False) -> str:
+    """ "confident" when the best ``score`` may be answered, given the ``runner_up``'s
+    score; else which bar it missed.
 
     A ``long`` question ("im stiff as a board, can the needles loosen me up so i can get
     around easier day to day") scores low against every entry, since its story's words
-    count against all of them alike; its best entry is also answered from ``LONG_FLOOR``
-    when it scores ``LONG_RATIO`` times its runner-up (38.8 against 24.7 here).
+    count against all of them alike; its best entry is also answered from ``long_floor``
+    when it scores ``long_ratio`` times its runner-up (38.8 against 24.7 here).
     """
     lead = score - runner_up
-    if lead < MIN_LEAD:
-        return False
-    if score + lead >= settings.answer_at and score >= settings.answer_at - settings.margin:
-        return True
-    return long and score >= LONG_FLOOR and score >= LONG_RATIO * runner_up
+    if lead < settings.min_lead:
+        return f"lead {lead:.1f} under min_lead {settings.min_lead:g}"
+    floor = settings.answer_at - settings.margin
+    if score + lead >= settings.answer_at and score >= floor:
+        return "confident"
+    if long and score >= settings.long_floor and score >= settings.long_ratio * runner_up:
+        return "confident"
+    if score < floor:
+        return f"score {score:.1f} under answer_at - margin {floor:g}"
+    return f"score + lead {score + lead:.1f} under answer_at {settings.answer_at:g}"

@@ -7,6 +7,8 @@ from datetime import date
 from functools import cached_property
 from typing import Literal
 
+from ims_bot.core.settings import Settings
+
 Kind = Literal["answer", "handoff"]
 OFF_TOPIC = "off-topic"
 """Entries with this tag describe questions out of scope (other meanings of "IMS", other
@@ -15,6 +17,9 @@ PERSONAL = "personal"
 """Hand-off entries with this tag are about a patient's own medical situation (pregnancy,
 blood thinners, a pacemaker, ...): a question that tells of one is handed off even when
 it goes on to ask something the FAQ answers."""
+FRONT_DESK = "front-desk"
+"""Hand-off entries with this tag refer to the front desk (costs, booking): a personal
+situation the triage finds wins over them, as over an ordinary answer."""
 
 
 @dataclass(frozen=True)
@@ -57,21 +62,6 @@ class Entry:
             return self.question_line or self.line
         lines = self.alternate_lines
         return lines[index - 1] if index - 1 < len(lines) else self.line
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Matching thresholds on the 0-100 score scale.
-
-    ``answer_at``: the score plus lead over the runner-up an entry needs to be answered;
-    ``margin``: how far below ``answer_at`` a score may be and still be answered with a
-    lead that makes up the difference; ``clarify_at``: the lowest score worth offering
-    as a "did you mean" option.
-    """
-
-    answer_at: float = 58.0
-    clarify_at: float = 30.0
-    margin: float = 21.0
 
 
 ContextKind = Literal["negated", "historical", "hypothetical", "other"]

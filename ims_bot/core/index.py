@@ -93,25 +93,9 @@ FUNCTION_WORDS = frozenset(stem(word) for word in _CAPPED)
 COMMON_WORDS = frozenset(stem(word) for word in EVERYDAY_WORDS)
 """The match tokens of ``EVERYDAY_WORDS``: each weighs little where the FAQ does not use it;
 a FAQ that does ("is that true", "are you real") gives it its own weight."""
-FUNCTION_WEIGHT = 0.8
-"""The most a function word weighs; distinctive words weigh from about 0.7 to 5."""
-ENTRY_SHARE = 0.35
-"""How much of an entry's score comes from its whole vocabulary rather than one phrasing."""
-CHAR_SHARE = 0.6
-"""How much of a reranked score depends on character-level similarity."""
-CHAR_WORDS = 12
-"""Beyond this many distinct words, a question's character similarity counts for
-proportionally less: a long question is near-identical to no phrasing, so the
-characters tell its entries apart less than its words do."""
-RERANK = 6
-"""How many of the best entries are reranked by character-level similarity."""
 COVER_DUST = 1e-9
 """Coverage below this is none: taking back the coverage of left-out phrasings (the lint's
 leave-one-out check) can leave a rounding remainder, even a negative one."""
-SECOND_SHARE = 0.3
-"""How much of the gap between an entry's best and second-best phrasing it loses: an
-entry that one incidental phrasing matches counts less than one several phrasings fit."""
-
 
 Weights = list[float] | dict[int, float]
 """Sums per entry, by entry number: a list for every entry, a mapping for a few."""
@@ -136,9 +120,10 @@ class Term:
     weight: float
 
 
-def _blend(similarity: float, coverage: float) -> float:
-    """An entry's score, 0 to 1, from its best phrasing's similarity and its coverage."""
-    return (1 - ENTRY_SHARE) * similarity + ENTRY_SHARE * math.sqrt(coverage * similarity)
+def _blend(similarity: float, coverage: float, share: float) -> float:
+    """An entry's score, 0 to 1, from its best phrasing's similarity and its coverage,
+    which counts for ``share`` (the ``entry_share`` setting)."""
+    return (1 - share) * similarity + share * math.sqrt(coverage * similarity)
 
 
 def _vocabulary(faq: Faq) -> list[str]:
@@ -155,7 +140,10 @@ class MatchIndex:
 
     def __init__(self, faq: Faq) -> None:
         self.faq = faq
-        self.normaliser = Normaliser(faq.synonyms, _vocabulary(faq), EVERYDAY_WORDS)
+        self.settings = faq.settings
+        self.normaliser = Normaliser(
+            faq.synonyms, _vocabulary(faq), EVERYDAY_WORDS, faq.settings.min_corrected
+        )
         self._phrasings: list[str] = []
         self._texts: list[list[str]] = []
         self._spans: list[tuple[int, int]] = []
@@ -222,9 +210,8 @@ class MatchIndex:
                 holders[self._phrasings[i]].append((order, i))
         return dict(holders)
 
-    @staticmethod
-    def _weight(term: str, idf: float) -> float:
-        return min(idf, FUNCTION_WEIGHT) if term in FUNCTION_WORDS else idf
+    def _weight(self, term: str, idf: float) -> float:
+        return min(idf, self.settings.function_weight) if term in FUNCTION_WORDS else idf
 
     def known_share(self, terms: list[Term]) -> float:
         """The weighted share of the read ``terms`` that the FAQ's phrasings use, leaving
@@ -232,6 +219,17 @@ class MatchIndex:
         total = sum(term.weight for term in terms)
         known = sum(term.weight for term in terms if term.term in self._topical)
         return known / total if total else 0.0
+
+    def weighty(self, terms: list[Term]) -> list[Term]:
+        """The read ``terms`` that weigh more than light words: what a question is about."""
+        light = self.settings.function_weight
+        return [term for term in terms if term.weight > light]
+
+    def uncovered(self, terms: list[Term], candidate: Candidate) -> list[Term]:
+        """The weighty ``terms`` that ``candidate``'s entry never uses: "what is the meaning
+        of life" leaves "life" to what-is-ims, though the FAQ uses it elsewhere."""
+        vocabulary = self._local[candidate.order]
+        return [term for term in self.weighty(terms) if term.term not in vocabulary]
 
     def read(self, text: str) -> list[Term]:
         """How each distinct word of ``text`` is read against the FAQ's vocabulary."""
@@ -244,7 +242,7 @@ class MatchIndex:
             if word in self.idf:
                 terms.append(Term(word, word, self.idf[word]))
             else:
-                weight = FUNCTION_WEIGHT if word in COMMON_WORDS else self.unknown_idf
+                weight = self.settings.function_weight if word in COMMON_WORDS else self.unknown_idf
                 terms.append(Term(word, None, weight))
         return terms
 
@@ -299,9 +297,9 @@ class MatchIndex:
             # words found anywhere in the entry, each at its best phrasing's weight.
             coverage = cover / query_weight
             similarity = min(reach[owner] / root, math.sqrt(coverage))
-            hopes.append((-100.0 * _blend(similarity, coverage), owner))
+            hopes.append((-100.0 * _blend(similarity, coverage, self.settings.entry_share), owner))
         hopes.sort()
-        wanted = max(limit, RERANK)
+        wanted = max(limit, self.settings.rerank)
         worst: list[tuple[float, int]] = []
         scored = []
         for ceiling, owner in hopes:
@@ -312,7 +310,7 @@ class MatchIndex:
             similarity, example = self._closest(owner, known, excluded, root)
             if not similarity:
                 continue
-            score = _blend(similarity, covered[owner] / query_weight)
+            score = _blend(similarity, covered[owner] / query_weight, self.settings.entry_share)
             rounded = round(min(100.0, 100.0 * score), 1)
             scored.append((rounded, owner, example))
             if len(worst) < wanted:
@@ -336,7 +334,7 @@ class MatchIndex:
 
         A phrasing's similarity is sqrt(shared / query weight * shared / its own weight),
         i.e. shared * sqrt(1 / its own weight) / ``root``. The entry's is its best
-        phrasing's, lowered towards its second best's by ``SECOND_SHARE`` of the gap,
+        phrasing's, lowered towards its second best's by ``second_share`` of the gap,
         scaled by 1 - best²: a lone phrasing that half fits needs another phrasing to
         agree, an exact one does not. An entry with a single phrasing keeps its best.
         """
@@ -352,7 +350,7 @@ class MatchIndex:
         roots = list(map(mul, shared, self._roots[owner]))
         top = sorted(roots, reverse=True)[:2]
         best = min(1.0, top[0] / root)
-        similarity = best - SECOND_SHARE * (1 - best * best) * (best - top[-1] / root)
+        similarity = best - self.settings.second_share * (1 - best * best) * (best - top[-1] / root)
         return similarity, first + roots.index(top[0])
 
     def _rerank(
@@ -361,15 +359,16 @@ class MatchIndex:
         scored: list[tuple[float, int, int]],
         excluded: set[int],
     ) -> list[tuple[float, int, int]]:
-        """The ``RERANK`` best entries rescored by character similarity, best first.
+        """The ``rerank`` best entries rescored by character similarity, best first.
 
         The rest keep the lowest factor a reranked entry can get, so no entry further
         down can overtake a reranked one.
         """
         query = " ".join(term.word for term in terms)
-        share = CHAR_SHARE * min(1.0, CHAR_WORDS / max(1, len(terms)))
+        settings = self.settings
+        share = settings.char_share * min(1.0, settings.char_words / max(1, len(terms)))
         top = []
-        for score, owner, example in scored[:RERANK]:
+        for score, owner, example in scored[: settings.rerank]:
             texts = self._texts[owner]
             if excluded:
                 first = self._spans[owner][0]
@@ -381,7 +380,7 @@ class MatchIndex:
         top.sort(key=lambda item: (-item[0], item[1]))
         rest = [
             (round(score * (1 - share), 1), owner, example)
-            for score, owner, example in scored[RERANK:]
+            for score, owner, example in scored[settings.rerank :]
         ]
         return top + rest
 
@@ -398,7 +397,11 @@ class MatchIndex:
         for term, weight in sorted(known, key=lambda kw: -len(self._entry_postings[kw[0]])):
             coverage = (cover + weight) / query_weight
             most = reach + weight * self._most[term]
-            if 100.0 * _blend(min(most / root, math.sqrt(coverage)), coverage) >= floor - 0.05:
+            if (
+                100.0
+                * _blend(min(most / root, math.sqrt(coverage)), coverage, self.settings.entry_share)
+                >= floor - 0.05
+            ):
                 break
             light.add(term)
             cover, reach = cover + weight, most

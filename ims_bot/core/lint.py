@@ -35,8 +35,10 @@ from rapidfuzz.distance import Indel
 
 from ims_bot.core.decide import Decision, decide
 from ims_bot.core.engine import Engine
-from ims_bot.core.faq import Entry, Faq, Settings
+from ims_bot.core.faq import Entry, Faq
 from ims_bot.core.index import Candidate
+from ims_bot.core.policy import Ask, run
+from ims_bot.core.settings import Settings
 
 Level = Literal["error", "warning"]
 SEARCHED = 5
@@ -93,7 +95,8 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
         for number, phrasing in enumerate(entry.phrasings):
             line = entry.phrasing_line(number)
             what = "question" if number == 0 else "alternate"
-            if engine.triager.scan(phrasing).level == "urgent":
+            decision = run(Ask(engine, phrasing, limit=SEARCHED, floor=floor))
+            if decision.kind == "urgent":
                 failed += 1
                 yield Finding(
                     "error",
@@ -103,11 +106,12 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
                     "self-retrieval",
                 )
                 continue
-            terms = index.read(phrasing)
-            found = index.rank(terms, SEARCHED, floor=floor)
-            decision = decide(found, faq.settings)
-            if not (_retrieves(decision, entry) and _settled(found, decision, floor, faq.settings)):
-                decision = decide(index.rank(terms, SEARCHED), faq.settings)
+            if not (
+                _retrieves(decision, entry)
+                and decision.trace.rule == "whole question"
+                and _settled(decision.candidates, decision, floor, faq.settings)
+            ):
+                decision = run(Ask(engine, phrasing, limit=SEARCHED))
             if not _retrieves(decision, entry):
                 failed += 1
                 got = decision.entry.id if decision.entry else decision.kind
@@ -117,12 +121,12 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
                     line,
                     entry.id,
                     f"{what} '{phrasing}' of '{entry.id}' does not retrieve it "
-                    f"(gets {got}; best: {others})",
+                    f"(gets {got} by the rule '{decision.trace.rule}'; best: {others})",
                     "self-retrieval",
                 )
                 continue
             # A phrasing left out is claimed only at answer_at: the floor finds every claim.
-            alone = index.rank(terms, 2, frozenset([phrasing]), floor)
+            alone = index.rank(index.read(phrasing), 2, frozenset([phrasing]), floor)
             claimed = alone and alone[0].entry.id != entry.id
             if claimed and alone[0].score >= faq.settings.answer_at:
                 yield Finding(

@@ -24,12 +24,12 @@ from ims_bot.core.faq import (
     Entry,
     Faq,
     Review,
-    Settings,
     Situation,
     Triggers,
     Urgent,
     flat_urgent,
 )
+from ims_bot.core.settings import SETTINGS_FIELDS, Settings, bounds, whole
 from ims_bot.core.yamlfile import LineDict, LineList
 from ims_bot.errors import FaqError
 
@@ -51,7 +51,6 @@ ENTRY_REQUIRED = ("id", "question", "answer")
 KINDS = ("answer", "handoff")
 TRIGGER_SIDES = ("before", "after", "right_before", "right_after")
 URGENT_KEYS = {"check", "unwell", "concepts", "categories", "context", "situations", "pseudo"}
-SETTING_KEYS = ("answer_at", "clarify_at", "margin")
 SILENCEABLE = ("overlap", "near-duplicate", "related-cycle", "long-answer", "no-dialogue")
 """The lint warnings an entry's ``lint: {allow: [...], reason: ...}`` may silence."""
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -343,19 +342,21 @@ class _Validator:
         if top.get("settings") is None:
             return Settings()
         data = self.mapping(top["settings"], top.line_of("settings"), "'settings'")
-        self.keys(data, set(SETTING_KEYS), (), "'settings'")
+        self.keys(data, set(SETTINGS_FIELDS), (), "'settings'")
         values: dict[str, float] = {}
         for key in data:
             value = data[key]
+            low, high = bounds(key)
+            kind = "a whole number" if whole(key) else "a number"
             if (
                 isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not 0 <= value <= 100
+                or not isinstance(value, int if whole(key) else int | float)
+                or not low <= value <= high
             ):
                 raise self.fail(
-                    data.line_of(key), f"setting '{key}' must be a number from 0 to 100"
+                    data.line_of(key), f"setting '{key}' must be {kind} from {low:g} to {high:g}"
                 )
-            values[key] = float(value)
+            values[key] = value
         settings = Settings(**values)
         if settings.clarify_at > settings.answer_at:
             raise self.fail(data.line, "setting 'clarify_at' must not be above 'answer_at'")

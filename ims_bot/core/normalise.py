@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from ims_bot.core.settings import Settings
+
 MAX_INPUT = 500
 
 _ESCAPES = re.compile(
@@ -193,13 +195,10 @@ def _two_consonants(letters: str) -> bool:
     return len(letters) == 2 and not any(letter in "aeiouy" for letter in letters)
 
 
-MIN_CORRECTED = 4
-"""Words shorter than this are never corrected: too many short words are one slip apart."""
-
-
-def slips_allowed(word: str) -> int:
-    """How many typing slips a word of this length may carry and still be recognised."""
-    if len(word) < MIN_CORRECTED:
+def slips_allowed(word: str, shortest: int = Settings.min_corrected) -> int:
+    """How many typing slips a word of this length may carry and still be recognised:
+    none below ``shortest`` letters (too many short words are one slip apart)."""
+    if len(word) < shortest:
         return 0
     return 1 if len(word) < 10 else 2
 
@@ -216,6 +215,7 @@ class Normaliser:
             corrected.
         spelt: everyday words that are never corrected though the FAQ does not use
             them ("stuff" is not a slip of "stiff", nor "wife" of "wifi").
+        min_corrected: words shorter than this are never corrected.
     """
 
     def __init__(
@@ -223,7 +223,9 @@ class Normaliser:
         synonyms: Iterable[tuple[str, Iterable[str]]] = (),
         vocabulary: Iterable[str] = (),
         spelt: Iterable[str] = (),
+        min_corrected: int = Settings.min_corrected,
     ) -> None:
+        self.min_corrected = min_corrected
         table: dict[tuple[str, ...], tuple[str, ...]] = {}
         known: Counter[str] = Counter()
         for canonical, variants in synonyms:
@@ -245,7 +247,7 @@ class Normaliser:
         self._uses = known
         by_letter: dict[str, list[str]] = {}
         for word in self.vocabulary:
-            if word.isalpha() and len(word) >= MIN_CORRECTED:
+            if word.isalpha() and len(word) >= min_corrected:
                 by_letter.setdefault(word[0], []).append(word)
         self._by_letter = {letter: sorted(group) for letter, group in by_letter.items()}
         self._spelt = frozenset(spelt)
@@ -266,7 +268,7 @@ class Normaliser:
             return word
         if self.knows(stem(word)):
             return word
-        slips = slips_allowed(word)
+        slips = slips_allowed(word, self.min_corrected)
         if not slips or not word.isalpha():
             return word
         cached = self._corrections.get(word)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ims_bot.core.decide import MAX_OPTIONS, Basis, Decision, ReplyKind
+from ims_bot.core.decide import MAX_OPTIONS, Basis, Decision, ReplyKind, Trace
 from ims_bot.core.faq import Entry, Faq
 from ims_bot.core.index import Candidate
 
@@ -14,6 +14,38 @@ CLARIFY_BODY = "I am not sure which question you mean."
 CLARIFY_INTRO = "Did you mean:"
 RELATED_INTRO = "Related questions:"
 NONE_OF_THESE = "None of these"
+MENU_SIZE = 6
+"""How many common questions the topic menu shows."""
+MENU_INTRO = "Common questions (type a number):"
+GREETING = "Hello. Ask me a question about IMS (intramuscular stimulation) in your own words."
+HELP = (
+    'Type a question about IMS in your own words, for example "does it hurt?" '
+    "When I show a numbered list, type the number to choose. "
+    'Type "topics" for common questions.'
+)
+THANKS = "You are welcome. Ask another question any time."
+BYE = "Goodbye, and take care."
+NO_LIST = (
+    "There is no numbered list to choose from right now. "
+    'Type your question in words, or type "topics".'
+)
+OUT_OF_RANGE = "Please type a number from 1 to {last}, or 0 for none of these."
+ANYTHING_ELSE = "Is there anything else you would like to know about IMS?"
+GO_AHEAD = "Go ahead: type your question about IMS in your own words."
+NO_MORE = 'All right. If another question comes to mind, just type it, or type "topics".'
+SORRY = "No need to apologise. Type your question about IMS in your own words."
+TALK = {
+    "greeting": GREETING,
+    "thanks": THANKS,
+    "bye": BYE,
+    "help": HELP,
+    "acknowledge": ANYTHING_ELSE,
+    "yes": GO_AHEAD,
+    "no": NO_MORE,
+    "sorry": SORRY,
+    "no list": NO_LIST,
+}
+"""The reply to each kind of small talk (the topic menu and a number out of range aside)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +92,8 @@ class Reply:
     """The triage's alert: None, or its level ("urgent" or "check") and category."""
     triage: str = ""
     """The triage's one-line account, for staff (what fired, which context)."""
+    trace: Trace = field(default_factory=Trace)
+    """The rule that decided the reply and the figures it used (``ask --explain``)."""
 
     @property
     def text(self) -> str:
@@ -74,9 +108,10 @@ class Reply:
         parts.append(self.disclaimer)
         return "\n\n".join(part for part in parts if part)
 
-    def to_json(self) -> dict[str, object]:
-        """The reply as the ``ask --json`` object (a contract for outside tools)."""
-        return {
+    def to_json(self, explain: bool = False) -> dict[str, object]:
+        """The reply as the ``ask --json`` object (a contract for outside tools), with
+        the ``trace`` when ``explain``."""
+        found: dict[str, object] = {
             "question": self.question,
             "kind": self.kind,
             "id": self.id,
@@ -89,6 +124,9 @@ class Reply:
                 {"id": s.id, "question": s.question, "score": s.score} for s in self.suggestions
             ],
         }
+        if explain:
+            found["trace"] = self.trace.to_json()
+        return found
 
 
 def numbered(entries: Sequence[Entry]) -> tuple[Option, ...]:
@@ -119,7 +157,10 @@ def compose(decision: Decision, faq: Faq, question: str, top: int = 3) -> Reply:
         "basis": decision.basis,
         "alert": triage.alert,
         "triage": triage.explain(),
+        "trace": decision.trace,
     }
+    if decision.kind == "smalltalk":
+        return _talk(decision, faq, question, decision.trace)
     if decision.kind == "urgent":
         categories = {category.id: category for category in faq.urgent.categories}
         category = categories.get(triage.category or "", faq.urgent.categories[0])
@@ -156,31 +197,34 @@ def _ordinary(decision: Decision, faq: Faq, common: dict[str, Any]) -> Reply:
             none_option=True,
             **common,
         )
-    entry_id = decision.entry.id if decision.kind == "escalate" and decision.entry else None
-    return replace(
-        escalation(faq, common["question"], decision.score, common["suggestions"], entry_id),
-        alert=common["alert"],
-        triage=common["triage"],
-    )
+    scope = decision.entry if decision.kind == "escalate" else None
+    reply = escalation(faq, common["question"], decision.score, common["suggestions"])
+    if scope is not None:
+        reply = replace(reply, body=scope.answer, id=scope.id)
+    return replace(reply, alert=common["alert"], triage=common["triage"], trace=common["trace"])
+
+
+def _talk(decision: Decision, faq: Faq, question: str, trace: Trace) -> Reply:
+    """The reply to small talk, or to a number that picks nothing."""
+    if decision.talk == "topics":
+        reply = smalltalk(faq, question, "", menu_entries(faq), MENU_INTRO)
+    elif decision.talk == "out of range":
+        body = OUT_OF_RANGE.format(last=len(decision.options))
+        reply = smalltalk(faq, question, body, decision.options)
+    else:
+        reply = smalltalk(faq, question, TALK[decision.talk])
+    return replace(reply, trace=trace)
 
 
 def escalation(
-    faq: Faq,
-    question: str,
-    score: float | None = None,
-    ranked: tuple[Suggestion, ...] = (),
-    entry_id: str | None = None,
+    faq: Faq, question: str, score: float | None = None, ranked: tuple[Suggestion, ...] = ()
 ) -> Reply:
-    """The escalation reply: ask your physiotherapist.
-
-    ``entry_id`` names the out-of-scope entry that caused it, if one did.
-    """
+    """The escalation reply: ask your physiotherapist."""
     return Reply(
         kind="escalate",
         question=question,
         body=faq.escalation,
         disclaimer=faq.disclaimer,
-        id=entry_id,
         score=score,
         suggestions=ranked,
     )
@@ -198,3 +242,11 @@ def smalltalk(
         options_intro=intro if options else "",
         options=numbered(options),
     )
+
+
+def menu_entries(faq: Faq) -> tuple[Entry, ...]:
+    """The most common questions: entries tagged ``common``, else the first answers."""
+    entries = faq.entries
+    tagged = [e for e in entries if "common" in e.tags]
+    chosen = tagged or [e for e in entries if e.kind == "answer"]
+    return tuple(chosen[:MENU_SIZE])

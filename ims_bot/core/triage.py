@@ -35,13 +35,9 @@ from rapidfuzz.distance import OSA
 
 from ims_bot.core.faq import ContextKind, Urgent
 from ims_bot.core.normalise import Normaliser, sentences, stem, words
+from ims_bot.core.settings import DEFAULTS, Settings
 
 Level = Literal["urgent", "check", "unwell"]
-SLACK = 6
-"""How many other words may stand between the concepts of one sign (a category's
-``reach`` may say otherwise)."""
-MIN_SLIP = 5
-"""The shortest concept word that a typing slip of it is read as."""
 RIGHT = 1
 """How many words may stand between a ``right_before`` or ``right_after`` trigger and its sign."""
 YEAR = "#year"
@@ -145,30 +141,34 @@ class Triager:
         urgent: Urgent,
         normaliser: Normaliser,
         dictionary: WordCheck | None = None,
+        settings: Settings = DEFAULTS,
     ) -> None:
         self.urgent = urgent
+        self.min_slip = settings.triage_min_slip
         self.normaliser = normaliser
         self._is_word = dictionary or is_word
         self._concept_forms = Phrases(
             (self._read_form(form), name) for name, forms in urgent.concepts for form in forms
         )
         self._words = sorted(
-            t for t in self._concept_forms.by_first if len(t) >= MIN_SLIP and t.isalpha()
+            t for t in self._concept_forms.by_first if len(t) >= self.min_slip and t.isalpha()
         )
         self._order = {category.id: n for n, category in enumerate(urgent.categories)}
         self._signs = [
             (
                 category.id,
                 sign,
-                SLACK if category.reach is None else category.reach,
+                settings.triage_reach if category.reach is None else category.reach,
                 frozenset(sign),
             )
             for category in urgent.categories
             for sign in category.signs
         ]
-        self._unwell = [("unwell", sign, SLACK, frozenset(sign)) for sign in urgent.unwell_signs]
+        self._unwell = [
+            ("unwell", sign, settings.triage_reach, frozenset(sign)) for sign in urgent.unwell_signs
+        ]
         self._situations = [
-            (situation.handoff, sign, SLACK, frozenset(sign))
+            (situation.handoff, sign, settings.triage_reach, frozenset(sign))
             for situation in urgent.situations
             for sign in situation.signs
         ]
@@ -242,7 +242,7 @@ class Triager:
 
     def _slip(self, word: str) -> str:
         """The concept word that ``word`` is one typing slip of (same first letter), if any."""
-        if len(word) < MIN_SLIP - 1 or not word.isalpha() or self.normaliser.knows(stem(word)):
+        if len(word) < self.min_slip - 1 or not word.isalpha() or self.normaliser.knows(stem(word)):
             return word
         found = self._slips.get(word)
         if found is None:

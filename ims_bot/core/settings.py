@@ -1,0 +1,98 @@
+"""Every threshold and weight of matching, the triage and the reply decision, in one object.
+
+The defaults live here, one field each with what it does. A FAQ's ``settings:`` may set
+any of them (``ims_bot.core.loader`` validates the value against the field's bounds);
+the benchmarks sweep them by building ``Settings`` objects with ``dataclasses.replace``.
+Scores are on the 0-100 scale; shares are 0 to 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+def _setting(default: float, low: float, high: float) -> Any:
+    """A field with its default and the bounds a FAQ's value must keep."""
+    return field(default=default, metadata={"bounds": (low, high)})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The tuning of one FAQ (see each field)."""
+
+    answer_at: float = _setting(58.0, 0, 100)
+    """The score plus lead over the runner-up an entry needs to be answered."""
+    margin: float = _setting(21.0, 0, 100)
+    """How far below ``answer_at`` a score may be and still be answered, with a lead that
+    makes up the difference."""
+    clarify_at: float = _setting(30.0, 0, 100)
+    """The lowest score worth offering as a "did you mean" option."""
+    min_lead: float = _setting(8.0, 0, 100)
+    """The smallest lead over the runner-up that is ever answered, however high the score."""
+    handoff_ease: float = _setting(6.0, 0, 100)
+    """How many points less than ``answer_at`` a hand-off entry's score plus lead needs: a
+    referral to a person is the safe side, so it may be given on a little less evidence."""
+    handoff_window: float = _setting(15.0, 0, 100)
+    """An ordinary answer is withheld when a hand-off entry scores within this many points."""
+    option_window: float = _setting(20.0, 0, 100)
+    """Options shown in a clarify score within this many points of the best."""
+    long_words: int = _setting(12, 1, 1000)
+    """How many distinct words make a question long: its best entry may then be answered
+    on a clear relative lead (``long_floor``, ``long_ratio``)."""
+    long_known: float = _setting(0.6, 0, 1)
+    """The least weighted share of a long question's words that the FAQ must use for that:
+    the lead of a long question in other words ("our new software at work") tells nothing."""
+    long_floor: float = _setting(34.0, 0, 100)
+    """The lowest score a long question's best entry is answered at."""
+    long_ratio: float = _setting(1.3, 1, 100)
+    """How many times its runner-up's score a long question's best entry needs."""
+    story_known: float = _setting(0.5, 0, 1)
+    """The least weighted share of the words around an asking sentence that the FAQ must
+    use before the sentence may be answered alone."""
+    agree_share: float = _setting(0.8, 0, 1)
+    """An asking sentence's entry agrees with the whole question when the whole ranks it
+    first, or second with at least this share of the best score."""
+    context_handoff: float = _setting(0.75, 0, 1)
+    """An ordinary answer to an asking sentence is withheld when a ``personal`` hand-off
+    entry scores at least this share of the whole question's best score."""
+    function_weight: float = _setting(0.8, 0, 10)
+    """The most a light word (function, frame and backstory words) weighs; distinctive
+    words weigh from about 0.7 to 5."""
+    entry_share: float = _setting(0.35, 0, 1)
+    """How much of an entry's score comes from its whole vocabulary rather than one phrasing."""
+    second_share: float = _setting(0.3, 0, 1)
+    """How much of the gap between an entry's best and second-best phrasing it loses: an
+    entry that one incidental phrasing matches counts less than one several phrasings fit."""
+    rerank: int = _setting(6, 1, 100)
+    """How many of the best entries are rescored by character-level similarity."""
+    char_share: float = _setting(0.6, 0, 1)
+    """How much of a rescored score depends on character-level similarity."""
+    char_words: int = _setting(12, 1, 1000)
+    """Beyond this many distinct words, a question's character similarity counts for
+    proportionally less: a long question is near-identical to no phrasing."""
+    min_corrected: int = _setting(4, 1, 100)
+    """Words shorter than this are never read as a typing slip of a FAQ word."""
+    triage_reach: int = _setting(6, 1, 100)
+    """How many words apart a danger sign's concepts may stand, for a category that sets
+    no ``reach`` of its own."""
+    triage_min_slip: int = _setting(5, 1, 100)
+    """Words shorter than this are never read as a typing slip of a danger word."""
+    similar_at: float = _setting(82.0, 0, 100)
+    """How similar (0-100) two unanswered questions must be for ``report`` to group them."""
+
+
+def bounds(name: str) -> tuple[float, float]:
+    """The lowest and highest value setting ``name`` may take."""
+    return SETTINGS_FIELDS[name].metadata["bounds"]
+
+
+def whole(name: str) -> bool:
+    """Whether setting ``name`` counts something, and so takes whole numbers only."""
+    return SETTINGS_FIELDS[name].type in (int, "int")
+
+
+DEFAULTS = Settings()
+"""The settings of a FAQ that sets none."""
+SETTINGS_FIELDS = {f.name: f for f in fields(Settings)}
+"""The settings by name, in the order they are documented."""
