@@ -260,7 +260,7 @@ def _instance(name: str, state: Any) -> object:
     kind = getattr(module, qualname, None) if module and qualname.isidentifier() else None
     if not isinstance(kind, type) or kind.__module__ != module_name or type(state) is not dict:
         raise ValueError(f"not a stored engine part: {name}")
-    built = object.__new__(kind)
+    built: Any = object.__new__(kind)
     if "__setstate__" in vars(kind):
         built.__setstate__(state)
     else:

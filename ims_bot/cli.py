@@ -71,7 +71,7 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
     Every command is listed in ``--help`` either way; importing only the command being
     run keeps start-up cheap (``ask`` never loads the chat's or the kiosk's modules).
     """
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--faq",
         metavar="PATH",

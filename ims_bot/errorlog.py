@@ -74,7 +74,7 @@ def rotating_handler(path: Path) -> logging.Handler:
         def handleError(self, record: logging.LogRecord) -> None:
             """Drop the record: a broken log file must never reach the screen."""
 
-        def _open(self) -> TextIO:
+        def _open(self) -> TextIO:  # type: ignore[override]  # any text stream will do
             descriptor = os.open(
                 self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE
             )

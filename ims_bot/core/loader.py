@@ -221,7 +221,8 @@ class _Validator:
             reach = self.whole(item, "reach", 0, 30) if "reach" in item else None
             reply = self.text(item, "reply", what)
             built.append(Category(category_id, reply, signs, line, reach))
-        unwell_reply, unwell_signs = Urgent.unwell, ()
+        unwell_reply = Urgent.unwell
+        unwell_signs: tuple[tuple[str, ...], ...] = ()
         if "unwell" in data:
             unwell = self.mapping(data["unwell"], data.line_of("unwell"), "'unwell' of 'urgent'")
             self.keys(unwell, {"reply", "signs"}, ("reply", "signs"), "'unwell' of 'urgent'")
@@ -343,7 +344,7 @@ class _Validator:
             return Settings()
         data = self.mapping(top["settings"], top.line_of("settings"), "'settings'")
         self.keys(data, set(SETTINGS_FIELDS), (), "'settings'")
-        values: dict[str, float] = {}
+        values: dict[str, Any] = {}
         for key in data:
             value = data[key]
             low, high = bounds(key)

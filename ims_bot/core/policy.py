@@ -94,13 +94,13 @@ class Ask:
         return self.engine.triager.scan(self.question)
 
     @cached_property
-    def tokens(self) -> list[str]:
+    def tokens(self) -> tuple[str, ...]:
         return self.engine.index.normaliser.tokens(self.question)
 
     @cached_property
     def sentence(self) -> str:
         """The sentence that asks, when the message has others around it ("" if not)."""
-        return asking_sentence(self.question)
+        return asking_sentence(self.question) or ""
 
     @cached_property
     def story(self) -> list[Term]:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from typing import Any
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -98,12 +99,11 @@ SETS = ("not_names", "stop_words")
 def words() -> Words:
     """The word lists, read once from the packaged file."""
     data = tomllib.loads(files("ims_bot.core").joinpath(WORDS_FILE).read_text(encoding="utf-8"))
-    return Words(
-        **{
-            name: (frozenset if name in SETS else tuple)(data[name])
-            for name in Words.__dataclass_fields__
-        }
-    )
+    lists: dict[str, Any] = {
+        name: (frozenset if name in SETS else tuple)(data[name])
+        for name in Words.__dataclass_fields__
+    }
+    return Words(**lists)
 
 
 def either(phrases: Iterable[str]) -> str:

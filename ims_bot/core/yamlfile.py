@@ -24,7 +24,7 @@ from ims_bot.errors import FileError
 
 _Parsing: tuple[type, ...]
 try:  # libyaml's parser when PyYAML was built with it
-    from yaml.cyaml import CParser
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]  # absent from the stubs
 
     _Parsing = (CParser,)
 except ImportError:  # pragma: no cover
@@ -120,19 +120,21 @@ def _at_its_line(construct: Callable[[Any, Any], Any]) -> Callable[[Any, Any], A
     return checked
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
-_Constructor.add_constructor(BaseResolver.DEFAULT_MAPPING_TAG, lambda c, n: _mapping(c, n))
-_Constructor.add_constructor(BaseResolver.DEFAULT_SEQUENCE_TAG, lambda c, n: _sequence(c, n))
-for _tag, _construct in list(_Constructor.yaml_constructors.items()):
-    if _tag not in (None, "tag:yaml.org,2002:str"):
-        _Constructor.add_constructor(_tag, _at_its_line(_construct))
+# PyYAML's stubs type a constructor by the loader class, which this one is not yet.
+_add: Any = _Constructor.add_constructor
+_add("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+_add(BaseResolver.DEFAULT_MAPPING_TAG, lambda c, n: _mapping(c, n))
+_add(BaseResolver.DEFAULT_SEQUENCE_TAG, lambda c, n: _sequence(c, n))
+for _value_tag, _construct in list(_Constructor.yaml_constructors.items()):
+    if _value_tag not in (None, "tag:yaml.org,2002:str"):
+        _add(_value_tag, _at_its_line(_construct))
 
 
 class _Loader(*_Parsing, _Constructor, _Resolver):  # type: ignore[misc]
     """The safe loader (C parser when available) with the rules above."""
 
     def __init__(self, stream: str) -> None:
-        _Parsing[0].__init__(self, stream)
+        _Parsing[0].__init__(self, stream)  # type: ignore[misc]
         for base in _Parsing[1:]:
             base.__init__(self)  # type: ignore[misc]
         _Constructor.__init__(self)

@@ -40,7 +40,7 @@ def wrap(text: str, width: int) -> str:
             wrapped.append("")
             continue
         match = _MARKER.match(line)
-        indent, marker = match.group(1), match.group(2) or ""
+        indent, marker = (match.group(1), match.group(2) or "") if match else ("", "")
         hang = " " * (len(indent) + len(marker)) if marker else indent
         if len(hang) > width // 2:
             hang = indent[: width // 2]
