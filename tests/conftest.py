@@ -1,11 +1,19 @@
-"""Shared fixtures: every test runs with its own state directory and no FAQ or log override."""
+"""Shared fixtures: every test runs with its own state directory and no FAQ or log override.
+
+Unit tests build their own FAQs (``tests/data``); only tests marked ``shipped_faq`` (the
+shipped FAQ's smoke tests and the eval and triage sets) may load ``data/faq.yaml``, so a
+curator's edit of it never breaks a unit test.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
+from ims_bot.commands import common
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
 from ims_bot.core.loader import load_faq
@@ -24,6 +32,9 @@ JSON_KEYS = {
 }
 """The fields of an ``ask --json`` object: a contract for tools outside the package."""
 SHIPPED_FAQ = Path(__file__).resolve().parents[1] / "data" / "faq.yaml"
+MINI_FAQ = DATA / "mini_faq.yaml"
+NO_FAQ = Path("/nonexistent/the shipped FAQ is only for tests marked shipped_faq.yaml")
+"""Where the command line looks for its FAQ, in unit tests not given one."""
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +51,24 @@ def isolated_state(
     return state
 
 
+@pytest.fixture(autouse=True)
+def no_shipped_faq(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside tests marked ``shipped_faq``, the shipped-FAQ fixtures fail, and a command
+    given no FAQ (no ``--faq``, no ``IMS_BOT_FAQ``) fails to load one instead of reading
+    the shipped file."""
+    if request.node.get_closest_marker("shipped_faq") is not None:
+        return
+    if {"shipped_faq", "shipped_engine"} & set(request.fixturenames):
+        pytest.fail("only tests marked shipped_faq may use the shipped FAQ")
+    real = common.default_path
+
+    def guarded(environ: Mapping[str, str] | None = None) -> Path:
+        given = (os.environ if environ is None else environ).get("IMS_BOT_FAQ")
+        return real(environ) if given else NO_FAQ
+
+    monkeypatch.setattr(common, "default_path", guarded)
+
+
 @pytest.fixture(scope="session")
 def mini_faq() -> Faq:
     """A small FAQ whose content the tests control."""
@@ -53,12 +82,19 @@ def mini_engine(mini_faq: Faq) -> Engine:
 
 
 @pytest.fixture(scope="session")
+def story_engine() -> Engine:
+    """An engine over a small FAQ of questions told with a story: plain answers, personal
+    hand-offs, a front-desk hand-off and an entry for another meaning of "IMS"."""
+    return Engine(load_faq(DATA / "story_faq.yaml"))
+
+
+@pytest.fixture(scope="session")
 def shipped_faq() -> Faq:
-    """The FAQ that ships with the package."""
+    """The FAQ that ships with the package, for tests marked ``shipped_faq``."""
     return load_faq(SHIPPED_FAQ)
 
 
 @pytest.fixture(scope="session")
 def shipped_engine(shipped_faq: Faq) -> Engine:
-    """An engine over the shipped FAQ."""
+    """An engine over the shipped FAQ, for tests marked ``shipped_faq``."""
     return Engine(shipped_faq)

@@ -13,25 +13,26 @@ import pytest
 
 from ims_bot import __version__
 from ims_bot.cli import COMMANDS, build_parser, main
+from ims_bot.core.faq import Faq
 from ims_bot.env import Environment
 from ims_bot.unanswered import read_rows
-from tests.conftest import JSON_KEYS
+from tests.conftest import DATA, JSON_KEYS, MINI_FAQ
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-    env = Environment(stdin=io.StringIO(stdin), environ={})
+    env = Environment(stdin=io.StringIO(stdin), environ={"IMS_BOT_FAQ": str(MINI_FAQ)})
     status = main(list(argv), env)
     return status, env.stdout.getvalue(), env.stderr.getvalue()  # type: ignore[attr-defined]
 
 
-def test_ask_json_has_the_contract(shipped_faq) -> None:
+def test_ask_json_has_the_contract(mini_faq: Faq) -> None:
     status, out, err = run("ask", "--json", "does ims hurt")
     assert (status, err) == (0, "")
     data = json.loads(out)
     assert (data["kind"], data["id"]) == ("answer", "is-ims-painful")
-    assert data["text"].endswith(shipped_faq.disclaimer)
+    assert data["text"].endswith(mini_faq.disclaimer)
     assert set(data) == JSON_KEYS
     assert data["alert"] is None
 
@@ -52,13 +53,14 @@ def test_ask_text_shows_the_best_matches() -> None:
 
 
 def test_ask_text_says_when_it_matched_part_of_the_question() -> None:
-    status, out, _ = run("ask", "My back is shot. Does IMS help back pain?")
+    story = ("--faq", str(DATA / "story_faq.yaml"))
+    status, out, _ = run(*story, "ask", "My back is shot. Does IMS help back pain?")
     assert status == 0
     assert "[answer, on its asking sentence] best matches:" in out
-    assert "back-and-neck-pain" in out
-    status, out, _ = run("ask", "I'm 30 weeks pregnant. What are the side effects?")
+    assert "back-trouble" in out
+    status, out, _ = run(*story, "ask", "I'm 30 weeks pregnant. What are the side effects?")
     assert "[handoff, on its story] best matches:" in out
-    assert "handoff-pregnancy" in out
+    assert "pregnant-patients" in out
 
 
 @pytest.mark.parametrize(
@@ -68,12 +70,12 @@ def test_bad_usage_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) 
     assert main(argv, Environment()) == 2
 
 
-def test_list_and_show(shipped_faq) -> None:
+def test_list_and_show(mini_faq: Faq) -> None:
     status, out, _ = run("list")
     assert status == 0
-    assert len(out.splitlines()) == len(shipped_faq.entries)
+    assert len(out.splitlines()) == len(mini_faq.entries)
     status, out, _ = run("list", "--json")
-    assert [e["id"] for e in json.loads(out)] == [e.id for e in shipped_faq.entries]
+    assert [e["id"] for e in json.loads(out)] == [e.id for e in mini_faq.entries]
     status, out, _ = run("show", "is-ims-painful")
     assert status == 0 and out.startswith("is-ims-painful (answer)\nQ: Is IMS painful?")
     status, _, err = run("show", "no-such-id")
@@ -97,18 +99,12 @@ def test_faq_option_works_before_and_after_the_command(tmp_path: Path) -> None:
     assert run("list", "--faq", missing)[0] == 2
 
 
-def test_version_names_the_faq_content(shipped_faq) -> None:
+def test_version_names_the_faq_content(mini_faq: Faq) -> None:
     status, out, _ = run("--version")
     assert status == 0
     assert out.startswith(f"ims-bot {__version__}\n")
-    assert shipped_faq.content_hash in out
-    assert shipped_faq.reviewed.on.isoformat() in out
-
-
-def test_check_passes_on_the_shipped_faq() -> None:
-    status, out, _ = run("check")
-    assert status == 0, out
-    assert " 0 errors" in out
+    assert mini_faq.content_hash in out
+    assert mini_faq.reviewed.on.isoformat() in out
 
 
 def test_every_command_has_help_ending_with_a_period() -> None:
@@ -132,7 +128,8 @@ def test_every_command_is_in_the_readme() -> None:
 def subprocess_run(
     args: list[str], stdin: bytes = b"", **env: str
 ) -> subprocess.CompletedProcess[bytes]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("IMS_BOT_")} | env
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("IMS_BOT_")}
+    environ |= {"IMS_BOT_FAQ": str(MINI_FAQ)} | env
     return subprocess.run(
         [sys.executable, "-m", "ims_bot", *args],
         input=stdin,
@@ -155,7 +152,7 @@ HOSTILE = [
 ]
 
 
-def test_hostile_lines_get_safe_replies(shipped_faq) -> None:
+def test_hostile_lines_get_safe_replies(mini_faq: Faq) -> None:
     result = subprocess_run(["ask", "--json"], stdin=b"\n".join(HOSTILE) + b"\n")
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
@@ -163,7 +160,7 @@ def test_hostile_lines_get_safe_replies(shipped_faq) -> None:
     replies = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert len(replies) == len(HOSTILE)
     for reply in replies:
-        assert reply["text"].endswith(shipped_faq.disclaimer)
+        assert reply["text"].endswith(mini_faq.disclaimer)
         assert len(reply["question"]) <= 500
 
 
@@ -180,7 +177,12 @@ def test_subprocess_ask_from_another_folder_never_imports_prompt_toolkit(tmp_pat
         "sys.exit(status)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, cwd=tmp_path, timeout=60, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        cwd=tmp_path,
+        env=os.environ | {"IMS_BOT_FAQ": str(MINI_FAQ)},
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert b"typically not considered painful" in result.stdout
@@ -197,11 +199,11 @@ def test_broken_faq_files_exit_2_without_traceback(tmp_path: Path, content: byte
     assert result.stderr.startswith(b"ims-bot: error: " + str(path).encode())
 
 
-def test_piped_chat_replies_to_each_line(shipped_faq) -> None:
+def test_piped_chat_replies_to_each_line(mini_faq: Faq) -> None:
     result = subprocess_run(["chat"], stdin=b"does it hurt\nwhat is the capital of peru\n")
     assert result.returncode == 0
     out = result.stdout.decode()
-    assert out.count(shipped_faq.disclaimer) == 3  # the start menu, then the two replies
+    assert out.count(mini_faq.disclaimer) == 3  # the start menu, then the two replies
     assert "typically not considered painful" in out
     assert b"\x1b" not in result.stdout
 
@@ -215,36 +217,45 @@ def test_ask_goes_through_the_chats_small_talk() -> None:
 
 
 @pytest.mark.parametrize("columns", ["60", "100"])
-def test_ask_wraps_without_breaking_words(columns: str, shipped_faq) -> None:
-    env = Environment(environ={"COLUMNS": columns})
+def test_ask_wraps_without_breaking_words(columns: str, tmp_path: Path) -> None:
+    answer = " ".join(["A long answer made of many short words that must wrap."] * 6)
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(
+        "disclaimer: Not medical advice.\nescalation: Ask your physiotherapist.\nentries:\n"
+        f"  - {{id: long, question: Does it hurt?, answer: {answer}}}\n"
+    )
+    env = Environment(environ={"COLUMNS": columns, "IMS_BOT_FAQ": str(faq)})
     assert main(["ask", "does it hurt"], env) == 0
     out = env.stdout.getvalue()  # type: ignore[attr-defined]
     limit = min(int(columns), 80)
     assert max(len(line) for line in out.splitlines()) <= limit
-    answer = " ".join(shipped_faq.by_id["is-ims-painful"].answer.split())
     assert " ".join(out.split()).startswith(answer)
 
 
-def test_ask_answer_only_prints_the_answer_and_the_disclaimer(shipped_faq) -> None:
+def test_ask_answer_only_prints_the_answer_and_the_disclaimer(mini_faq: Faq) -> None:
     status, out, _ = run("ask", "--answer-only", "does it hurt")
-    entry = shipped_faq.by_id["is-ims-painful"]
+    entry = mini_faq.by_id["is-ims-painful"]
     assert status == 0
-    assert " ".join(out.split()) == " ".join(f"{entry.answer} {shipped_faq.disclaimer}".split())
+    assert " ".join(out.split()) == " ".join(f"{entry.answer} {mini_faq.disclaimer}".split())
 
 
 def test_ask_prompts_on_a_terminal() -> None:
-    env = Environment(stdin=io.StringIO("does it hurt\n"), stdin_isatty=True)
+    env = Environment(
+        stdin=io.StringIO("does it hurt\n"),
+        stdin_isatty=True,
+        environ={"IMS_BOT_FAQ": str(MINI_FAQ)},
+    )
     assert main(["ask", "--json"], env) == 0
     out = env.stdout.getvalue()  # type: ignore[attr-defined]
     assert out.startswith("Question: {")
     assert out.endswith("Question: ")
 
 
-def test_show_puts_the_answer_first_and_counts_the_alternates(shipped_faq) -> None:
-    entry = shipped_faq.by_id["is-ims-painful"]
+def test_show_puts_the_answer_first_and_counts_the_alternates(mini_faq: Faq) -> None:
+    entry = mini_faq.by_id["is-ims-painful"]
     status, out, _ = run("show", entry.id)
     assert status == 0
-    related = [shipped_faq.by_id[i].question for i in entry.related]
+    related = [mini_faq.by_id[i].question for i in entry.related]
     assert all(question in out for question in related)
     assert out.index(related[0]) < out.index("Also asked as")
     assert f"Also asked as: {len(entry.alternates)} other wordings" in out
@@ -266,7 +277,7 @@ def test_check_names_the_file_it_checks_and_warns_of_an_edited_checkout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     installed = tmp_path / "installed.yaml"
-    installed.write_text((REPO / "data" / "faq.yaml").read_text(encoding="utf-8"))
+    installed.write_text(MINI_FAQ.read_text(encoding="utf-8"))
     (tmp_path / "data").mkdir()
     edited = tmp_path / "data" / "faq.yaml"
     edited.write_text(installed.read_text(encoding="utf-8"))
@@ -296,14 +307,14 @@ def run_with(environ: dict[str, str], *argv: str) -> tuple[int, str, str]:
     return status, env.stdout.getvalue(), env.stderr.getvalue()  # type: ignore[attr-defined]
 
 
-def test_piped_chat_shows_the_menu_and_echoes_each_question(shipped_faq) -> None:
+def test_piped_chat_shows_the_menu_and_echoes_each_question(mini_faq: Faq) -> None:
     status, out, _ = run("chat", stdin="does it hurt\n2\nok\n")
     assert status == 0
     lines = out.splitlines()
     assert lines[0].startswith("FAQ: ")
     assert out.index("Common questions") < out.index("> does it hurt") < out.index("> 2")
     after = out.split("> does it hurt", 1)[1]
-    assert after.lstrip().startswith("IMS can cause some discomfort")
+    assert after.lstrip().startswith(mini_faq.by_id["is-ims-painful"].answer)
     assert "Is there anything else you would like to know about IMS?" in out.split("> ok")[1]
 
 

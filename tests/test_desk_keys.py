@@ -29,6 +29,7 @@ from ims_bot.ui.desk import (
     triage_banner,
 )
 from ims_bot.unanswered import Logbook, read_rows
+from tests.conftest import MINI_FAQ
 
 UP, DOWN, ENTER, ESC = "\x1b[A", "\x1b[B", "\r", "\x1b"
 F1, F2, F3, CTRL_Y, CTRL_Q, CTRL_C = "\x1bOP", "\x1bOQ", "\x1bOR", "\x19", "\x11", "\x03"
@@ -290,6 +291,6 @@ def test_mark_says_when_the_log_cannot_be_written(tmp_path: Path, mini_engine: E
 
 
 def test_desk_needs_a_terminal() -> None:
-    env = Environment()
+    env = Environment(environ={"IMS_BOT_FAQ": str(MINI_FAQ)})
     assert main(["desk"], env) == 2
     assert "desk needs a terminal" in env.stderr.getvalue()  # type: ignore[attr-defined]

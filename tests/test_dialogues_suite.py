@@ -1,4 +1,5 @@
-"""The dialogue suite (one test per file in tests/dialogues) and the ``ims-bot test`` command."""
+"""The dialogue suite (one test per file in tests/dialogues, on the shipped FAQ) and the
+``ims-bot test`` command (on a small FAQ of its own)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from ims_bot.core.dialogue import KINDS, load_dialogue, load_folder, run, unreac
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
 from ims_bot.env import Environment
+from tests.conftest import DATA, MINI_FAQ
 
 SUITE = Path(__file__).parent / "dialogues"
-MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
+STORY_FAQ = DATA / "story_faq.yaml"
 SCRIPTS = sorted(SUITE.glob("*.yaml"))
 
 PASSING = """\
@@ -26,7 +28,7 @@ turns:
   - user: does it hurt
     expect: {kind: answer, id: is-ims-painful}
   - user: "1"
-    expect: {id: side-effects}
+    expect: {id: what-is-ims}
 """
 FAILING = """\
 name: wrong
@@ -38,6 +40,7 @@ turns:
 """
 
 
+@pytest.mark.shipped_faq
 @pytest.mark.parametrize("path", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_dialogue_file(path: Path, shipped_engine: Engine) -> None:
     failures = [
@@ -48,6 +51,7 @@ def test_dialogue_file(path: Path, shipped_engine: Engine) -> None:
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.shipped_faq
 def test_suite_reaches_every_entry(shipped_faq: Faq) -> None:
     assert [e.id for e in unreached_entries(shipped_faq, load_folder(SUITE))] == []
 
@@ -57,8 +61,8 @@ def test_suite_expects_every_reply_kind() -> None:
     assert expected >= set(KINDS)
 
 
-def ims_bot(*args: str) -> tuple[int, str, str]:
-    env = Environment()
+def ims_bot(*args: str, faq: Path = MINI_FAQ) -> tuple[int, str, str]:
+    env = Environment(environ={"IMS_BOT_FAQ": str(faq)})
     status = main(list(args), env)
     return status, env.stdout.getvalue(), env.stderr.getvalue()
 
@@ -106,7 +110,7 @@ def test_failing_dialogue_exits_1_and_says_what_was_expected(tmp_path: Path) -> 
     assert "got: kind answer, id is-ims-painful" in failure.text
 
 
-def test_json_prints_one_object_per_turn(tmp_path: Path, shipped_faq: Faq) -> None:
+def test_json_prints_one_object_per_turn(tmp_path: Path, mini_faq: Faq) -> None:
     script = write(tmp_path, "b.yaml", FAILING)
     status, out, _ = ims_bot("test", str(script), "--json")
     assert status == 1
@@ -121,7 +125,7 @@ def test_json_prints_one_object_per_turn(tmp_path: Path, shipped_faq: Faq) -> No
         "not_contains": [],
     }
     assert first["failures"][0] == "expected kind 'handoff', got 'answer'"
-    assert first["text"].endswith(shipped_faq.disclaimer)
+    assert first["text"].endswith(mini_faq.disclaimer)
     assert (second["kind"], second["passed"], second["failures"]) == ("smalltalk", True, [])
 
 
@@ -157,10 +161,10 @@ def test_dialogue_faq_key_overrides_the_faq(tmp_path: Path) -> None:
     text = f"name: mini\nfaq: {MINI_FAQ}\nturns:\n  - user: does it hurt\n"
     text += "    expect: {contains: general information only}\n"
     script = write(tmp_path, "mini.yaml", text)
-    assert ims_bot("test", str(script))[0] == 0
+    assert ims_bot("test", str(script), faq=STORY_FAQ)[0] == 0
     plain = write(tmp_path, "plain.yaml", text.replace(f"faq: {MINI_FAQ}\n", ""))
-    assert ims_bot("test", str(plain))[0] == 1  # the shipped disclaimer differs
-    assert ims_bot("--faq", str(MINI_FAQ), "test", str(plain))[0] == 0
+    assert ims_bot("test", str(plain), faq=STORY_FAQ)[0] == 1  # its disclaimer differs
+    assert ims_bot("--faq", str(MINI_FAQ), "test", str(plain), faq=STORY_FAQ)[0] == 0
 
 
 def test_unwritable_junit_is_exit_2(tmp_path: Path) -> None:
@@ -186,7 +190,8 @@ def test_test_command_does_not_import_prompt_toolkit(tmp_path: Path) -> None:
     script = write(tmp_path, "pain.yaml", PASSING)
     code = (
         "import sys; from ims_bot.cli import main; from ims_bot.env import Environment; "
-        f"status = main(['test', {str(script)!r}], Environment()); "
+        f"env = Environment(environ={{'IMS_BOT_FAQ': {str(MINI_FAQ)!r}}}); "
+        f"status = main(['test', {str(script)!r}], env); "
         "print(status, 'prompt_toolkit' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

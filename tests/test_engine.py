@@ -33,44 +33,45 @@ def test_a_pickled_engine_decides_as_the_original(mini_engine: Engine) -> None:
         assert copy.decide(question) == mini_engine.decide(question)
 
 
-def test_a_question_with_a_story_is_answered_on_its_asking_sentence(shipped_engine: Engine) -> None:
-    decision = shipped_engine.decide("My back is shot. Does IMS help back pain?")
-    assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "back-and-neck-pain")
+def test_a_question_with_a_story_is_answered_on_its_asking_sentence(story_engine: Engine) -> None:
+    decision = story_engine.decide("My back is shot. Does IMS help back pain?")
+    assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "back-trouble")
     assert decision.basis == "asking sentence"
 
 
-def test_a_long_question_in_the_faqs_words_is_answered_on_its_lead(shipped_engine: Engine) -> None:
+def test_a_long_question_in_the_faqs_words_is_answered_on_its_lead(story_engine: Engine) -> None:
     question = (
         "I've had sciatica for years and it has flared up again, shooting down my left leg "
         "and into my foot. Would IMS be something that helps sciatica?"
     )
-    decision = shipped_engine.decide(question)
-    assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "sciatica")
-    assert decision.score is not None and decision.score < shipped_engine.faq.settings.answer_at
+    decision = story_engine.decide(question)
+    assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "sciatic-leg")
+    settings = story_engine.faq.settings
+    assert decision.score is not None and decision.score < settings.answer_at - settings.margin
     assert decision.basis == "question"
 
 
 def test_a_long_question_in_other_words_is_not_answered_on_its_lead(
-    shipped_engine: Engine,
+    story_engine: Engine,
 ) -> None:
     question = (
         "sciatica and sciatic nerve pain down my leg, can ims treat sciatica, "
         "asks our warehouse barcode vendor"
     )
-    terms = shipped_engine.index.read(question)
-    best, runner_up = shipped_engine.index.rank(terms, 2)
-    assert len(terms) >= LONG_WORDS and shipped_engine.index.known_share(terms) < LONG_KNOWN
+    terms = story_engine.index.read(question)
+    best, runner_up = story_engine.index.rank(terms, 2)
+    assert len(terms) >= LONG_WORDS and story_engine.index.known_share(terms) < LONG_KNOWN
     assert best.score >= max(LONG_FLOOR, LONG_RATIO * runner_up.score)
-    assert shipped_engine.decide(question).kind == "clarify"
+    assert story_engine.decide(question).kind == "clarify"
 
 
-def test_a_story_of_little_words_hands_nothing_off(shipped_engine: Engine) -> None:
-    decision = shipped_engine.decide("I have had sciatica for years. Would IMS help sciatica?")
-    assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "sciatica")
+def test_a_story_of_little_words_hands_nothing_off(story_engine: Engine) -> None:
+    decision = story_engine.decide("I have had sciatica for years. Would IMS help sciatica?")
+    assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "sciatic-leg")
 
 
 def test_a_story_from_another_world_keeps_the_asking_sentence_unanswered(
-    shipped_engine: Engine,
+    story_engine: Engine,
 ) -> None:
     for question in (
         "Our company just bought new software. What is IMS?",
@@ -78,34 +79,34 @@ def test_a_story_from_another_world_keeps_the_asking_sentence_unanswered(
         "I'm looking at IMS for our warehouse. Is it safe?",
         "My bank uses IMS for logins. How does it work?",
     ):
-        assert shipped_engine.decide(question).kind in ("clarify", "escalate"), question
-    pregnant = shipped_engine.decide("I'm 30 weeks pregnant. Is IMS painful?")
-    assert (pregnant.kind, pregnant.entry and pregnant.entry.id) == ("handoff", "handoff-pregnancy")
+        assert story_engine.decide(question).kind in ("clarify", "escalate"), question
+    pregnant = story_engine.decide("I'm 30 weeks pregnant. Is IMS painful?")
+    assert (pregnant.kind, pregnant.entry and pregnant.entry.id) == ("handoff", "pregnant-patients")
 
 
-def test_a_story_of_a_personal_situation_is_handed_off(shipped_engine: Engine) -> None:
+def test_a_story_of_a_personal_situation_is_handed_off(story_engine: Engine) -> None:
     for question, entry in (
-        ("I'm 30 weeks pregnant. What are the side effects of IMS?", "handoff-pregnancy"),
-        ("I take warfarin every day. How soon does IMS work?", "handoff-blood-thinners"),
-        ("Can IMS help knee pain? I have a pacemaker.", "handoff-implants-devices"),
-        ("I'm on painkillers. How soon will IMS work?", "handoff-medication"),
-        ("I'm diabetic. What are the side effects?", "handoff-other-conditions"),
+        ("I'm 30 weeks pregnant. What are the side effects of IMS?", "pregnant-patients"),
+        ("I take warfarin every day. How soon does IMS work?", "thinner-pills"),
+        ("Can IMS help knee pain? I have a pacemaker.", "heart-devices"),
+        ("I'm on painkillers. How soon will IMS work?", "pill-questions"),
+        ("I'm diabetic, will I bruise?", "health-conditions"),
     ):
-        decision = shipped_engine.decide(question)
+        decision = story_engine.decide(question)
         assert (decision.kind, decision.entry and decision.entry.id) == ("handoff", entry)
         assert decision.basis == "story"
 
 
-def test_a_story_of_an_everyday_situation_keeps_the_answer(shipped_engine: Engine) -> None:
+def test_a_story_of_an_everyday_situation_keeps_the_answer(story_engine: Engine) -> None:
     for question, entry in (
-        ("My knee aches after running. Can IMS help knee pain?", "knee-pain"),
-        ("I dont like taking pills. Is IMS a drug free treatment?", "no-medication"),
+        ("My knee aches after running. Can IMS help knee pain?", "knee-trouble"),
+        ("I dont like taking pills. Is IMS a drug free treatment?", "drug-free"),
     ):
-        decision = shipped_engine.decide(question)
+        decision = story_engine.decide(question)
         assert (decision.kind, decision.entry and decision.entry.id) == ("answer", entry)
 
 
-def test_no_ordinary_answer_follows_a_personal_story(shipped_engine: Engine) -> None:
+def test_no_ordinary_answer_follows_a_personal_story(story_engine: Engine) -> None:
     stories = (
         "I'm 30 weeks pregnant.",
         "I take warfarin every day.",
@@ -114,8 +115,8 @@ def test_no_ordinary_answer_follows_a_personal_story(shipped_engine: Engine) -> 
         "I'm terrified of needles.",
         "My physio did IMS yesterday and it hurt way more than I expected.",
     )
-    questions = [e.question for e in shipped_engine.faq.entries if e.kind == "answer"]
+    questions = [e.question for e in story_engine.faq.entries if e.kind == "answer"]
     for story in stories:
         for question in questions:
-            decision = shipped_engine.decide(f"{story} {question}")
+            decision = story_engine.decide(f"{story} {question}")
             assert decision.kind != "answer", (story, question)

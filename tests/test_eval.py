@@ -36,6 +36,8 @@ from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
 from ims_bot.core.normalise import Normaliser, words
 
+pytestmark = pytest.mark.shipped_faq
+
 EVAL = Path(__file__).parent / "eval"
 SETS = {
     "questions.yaml": 0.886,

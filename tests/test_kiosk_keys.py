@@ -53,6 +53,7 @@ from ims_bot.ui.kiosk import (
     wrap_plain,
 )
 from ims_bot.ui.session import make_session
+from tests.conftest import MINI_FAQ
 
 PASSPHRASE = "staff only 42"
 F2 = "\x1bOQ"
@@ -518,7 +519,7 @@ def test_signals_stop_or_are_ignored_while_the_kiosk_runs() -> None:
 
 
 def test_the_command_needs_a_terminal() -> None:
-    env = Environment()
+    env = Environment(environ={"IMS_BOT_FAQ": str(MINI_FAQ)})
     assert main(["kiosk"], env=env) == 2
     message = "ims-bot: error: kiosk needs a terminal for its input and output\n"
     assert env.stderr.getvalue() == message

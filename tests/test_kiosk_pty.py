@@ -13,6 +13,7 @@ import pyte
 import pytest
 
 from ims_bot.core.faq import Faq
+from tests.conftest import MINI_FAQ
 
 COLUMNS, LINES = 80, 24
 IDLE = 3
@@ -87,13 +88,19 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("cpr", ["no cursor position reports", "unanswered cursor reports"])
-def test_kiosk_in_a_pseudo_terminal(home: Path, shipped_faq: Faq, cpr: str) -> None:
-    environ = {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "xterm"}
+def test_kiosk_in_a_pseudo_terminal(home: Path, mini_faq: Faq, cpr: str) -> None:
+    environ = {
+        "HOME": str(home),
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "TERM": "xterm",
+        "IMS_BOT_FAQ": str(MINI_FAQ),
+    }
     if cpr == "no cursor position reports":
         environ["PROMPT_TOOLKIT_NO_CPR"] = "1"
     term = Terminal(home, environ)
     try:
-        run_a_patient_through(term, shipped_faq)
+        run_a_patient_through(term, mini_faq)
     finally:
         if term.child.isalive():
             term.child.kill(signal.SIGKILL)

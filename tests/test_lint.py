@@ -65,10 +65,6 @@ def test_a_clean_faq_has_no_findings() -> None:
     assert lint(Engine(faq_of(KNEE, ELBOW, SLEEP)), Limits(today=TODAY)) == []
 
 
-def test_the_shipped_faq_has_no_errors(shipped_engine: Engine) -> None:
-    assert [f for f in lint(shipped_engine) if f.level == "error"] == []
-
-
 def test_a_phrasing_that_retrieves_another_entry_is_an_error() -> None:
     stolen = entry(
         "sleep", "Will IMS help me sleep?", ["can ims fix my insomnia", "does ims work for knees"]
@@ -112,15 +108,10 @@ def test_an_entry_silences_a_warning_by_code_and_other_entry() -> None:
     assert [f.entry for f in found] == ["tennis-elbow"], "only the entry reported at silences"
 
 
-def test_errors_are_never_silenced_and_the_shipped_faq_is_quiet(shipped_engine: Engine) -> None:
-    found = lint(shipped_engine)
-    assert [f.code for f in found] in ([], ["stale-review"])
-
-
-def test_a_floor_keeps_every_entry_that_reaches_it(shipped_engine: Engine) -> None:
-    index = shipped_engine.index
-    phrasings = [p for entry in shipped_engine.faq.entries for p in entry.phrasings]
-    for phrasing in phrasings[::5]:
+def test_a_floor_keeps_every_entry_that_reaches_it(story_engine: Engine) -> None:
+    index = story_engine.index
+    phrasings = [p for entry in story_engine.faq.entries for p in entry.phrasings]
+    for phrasing in phrasings:
         terms = index.read(phrasing)
         for floor in (30.0, 58.0, 80.0):
             for exclude in (frozenset(), frozenset([phrasing])):

@@ -45,18 +45,18 @@ RELAXED = settings(max_examples=150, deadline=None, suppress_health_check=[Healt
 
 @RELAXED
 @given(messages=st.lists(MESSAGES, min_size=1, max_size=5))
-def test_every_reply_ends_with_the_disclaimer(shipped_engine: Engine, messages: list[str]) -> None:
-    conversation = Conversation(shipped_engine)
+def test_every_reply_ends_with_the_disclaimer(mini_engine: Engine, messages: list[str]) -> None:
+    conversation = Conversation(mini_engine)
     for message in messages:
         reply = conversation.respond(message)
-        assert reply.text.endswith(shipped_engine.faq.disclaimer)
+        assert reply.text.endswith(mini_engine.faq.disclaimer)
         assert reply.kind in ("answer", "clarify", "escalate", "handoff", "urgent", "smalltalk")
 
 
 @RELAXED
 @given(message=MESSAGES)
-def test_same_input_same_reply(shipped_engine: Engine, message: str) -> None:
-    assert shipped_engine.reply(message) == shipped_engine.reply(message)
+def test_same_input_same_reply(mini_engine: Engine, message: str) -> None:
+    assert mini_engine.reply(message) == mini_engine.reply(message)
 
 
 @RELAXED
@@ -68,7 +68,7 @@ def test_sanitised_text_is_safe_to_show(message: str) -> None:
     assert "\u202e" not in clean
 
 
-def test_a_megabyte_line_is_capped(shipped_engine: Engine) -> None:
-    reply = shipped_engine.reply("does it hurt " * 100_000)
+def test_a_megabyte_line_is_capped(mini_engine: Engine) -> None:
+    reply = mini_engine.reply("does it hurt " * 100_000)
     assert len(reply.question) <= MAX_INPUT
-    assert reply.text.endswith(shipped_engine.faq.disclaimer)
+    assert reply.text.endswith(mini_engine.faq.disclaimer)

@@ -49,6 +49,7 @@ def test_the_readme_has_examples() -> None:
     assert all(command.startswith("ims-bot ") for command in commands), commands
 
 
+@pytest.mark.shipped_faq  # the README shows what the shipped FAQ answers
 @pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
 def test_each_example_prints_what_the_readme_shows(
     command: str, expected: str, capsys: pytest.CaptureFixture[str]

@@ -12,8 +12,8 @@ from ims_bot.core.dialogue import Expect, load_dialogue, parse_dialogue, run
 from ims_bot.core.engine import Engine
 from ims_bot.core.recording import record
 from ims_bot.env import Environment
+from tests.conftest import MINI_FAQ
 
-MINI_FAQ = Path(__file__).parent / "data" / "mini_faq.yaml"
 MESSAGES = ["hi", "does it hurt", "2", "yes: 'quoted' #not a comment", "I am pregnant", "0"]
 
 
@@ -43,7 +43,7 @@ def test_recording_names_the_faq(mini_engine: Engine) -> None:
 
 
 def chat(args: list[str], stdin: str) -> tuple[int, Environment]:
-    env = Environment(stdin=io.StringIO(stdin))
+    env = Environment(stdin=io.StringIO(stdin), environ={"IMS_BOT_FAQ": str(MINI_FAQ)})
     return main(["chat", *args], env), env
 
 

@@ -16,12 +16,14 @@ from ims_bot.commands.report import when
 from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
 from ims_bot.unanswered import Logbook
+from tests.conftest import MINI_FAQ
 
 OFF_TOPIC = "what is the weather in paris? call 604-555-0199, jo@example.com, card 1234567890"
 
 
 def run(log: Path, *argv: str, stdin: str = "") -> tuple[int, str, str]:
-    env = Environment(stdin=io.StringIO(stdin), environ={"IMS_BOT_LOG": str(log)})
+    environ = {"IMS_BOT_LOG": str(log), "IMS_BOT_FAQ": str(MINI_FAQ)}
+    env = Environment(stdin=io.StringIO(stdin), environ=environ)
     status = main(list(argv), env)
     return status, env.stdout.getvalue(), env.stderr.getvalue()  # type: ignore[attr-defined]
 

@@ -15,18 +15,21 @@ from ims_bot.cli import ENVIRONMENT, main
 from ims_bot.commands import browse
 from ims_bot.env import Environment
 from ims_bot.errors import MEANINGS, ExitStatus
+from tests.conftest import MINI_FAQ
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def in_process(argv: list[str], state: Path) -> tuple[int, Environment]:
-    env = Environment(environ={"XDG_STATE_HOME": str(state), "HOME": str(state / "home")})
+    environ = {"XDG_STATE_HOME": str(state), "HOME": str(state / "home")}
+    env = Environment(environ=environ | {"IMS_BOT_FAQ": str(MINI_FAQ)})
     return main(argv, env), env
 
 
 def python(code: str, state: Path, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("IMS_BOT_")}
     environ["XDG_STATE_HOME"] = str(state)
+    environ["IMS_BOT_FAQ"] = str(MINI_FAQ)
     return subprocess.run(
         [sys.executable, "-c", code],
         input=stdin,
@@ -96,7 +99,7 @@ def test_a_closed_standard_output_is_quiet(tmp_path: Path, command: str) -> None
         ["sh", "-c", command],
         capture_output=True,
         cwd=REPO,
-        env={**os.environ, "XDG_STATE_HOME": str(tmp_path)},
+        env={**os.environ, "XDG_STATE_HOME": str(tmp_path), "IMS_BOT_FAQ": str(MINI_FAQ)},
         timeout=60,
         check=False,
     )
@@ -163,7 +166,7 @@ def chat_process(tmp_path: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=REPO,
-        env={**os.environ, "XDG_STATE_HOME": str(tmp_path)},
+        env={**os.environ, "XDG_STATE_HOME": str(tmp_path), "IMS_BOT_FAQ": str(MINI_FAQ)},
     )
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(b"does it hurt\n")

@@ -17,6 +17,8 @@ import pytest
 
 from ims_bot.core.engine import Engine
 
+pytestmark = pytest.mark.shipped_faq
+
 HERE = Path(__file__).parent
 DEV_SETS = sorted((HERE / "triage").glob("dev-*"))
 

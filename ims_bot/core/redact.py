@@ -31,11 +31,11 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from typing import Any
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 WORDS_FILE = "redact_words.toml"
 MAX_PASSES = 5
