@@ -5,10 +5,6 @@ from __future__ import annotations
 import pytest
 
 from ims_bot.core.conversation import (
-    ANYTHING_ELSE,
-    GO_AHEAD,
-    NO_MORE,
-    SORRY,
     Conversation,
     menu_entries,
     parse_number,
@@ -16,6 +12,11 @@ from ims_bot.core.conversation import (
 )
 from ims_bot.core.decide import Decision
 from ims_bot.core.engine import Engine
+from ims_bot.core.language import language
+
+SAID = language().sentences
+ANYTHING_ELSE, GO_AHEAD = SAID.anything_else, SAID.go_ahead
+NO_MORE, SORRY = SAID.no_more, SAID.sorry
 
 
 @pytest.fixture

@@ -13,115 +13,15 @@ from dataclasses import replace
 from ims_bot.core.decide import MAX_OPTIONS, Decision
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Entry
+from ims_bot.core.language import language
 from ims_bot.core.normalise import sanitise, words
 from ims_bot.core.reply import Option, Reply, compose, escalation, smalltalk
 
 log = logging.getLogger("ims_bot")
 
 MENU_SIZE = 6
-MENU_INTRO = "Common questions (type a number):"
-GREETING = "Hello. Ask me a question about IMS (intramuscular stimulation) in your own words."
-HELP = (
-    'Type a question about IMS in your own words, for example "does it hurt?" '
-    "When I show a numbered list, type the number to choose. "
-    'Type "topics" for common questions.'
-)
-THANKS = "You are welcome. Ask another question any time."
-BYE = "Goodbye, and take care."
-NO_LIST = (
-    "There is no numbered list to choose from right now. "
-    'Type your question in words, or type "topics".'
-)
-OUT_OF_RANGE = "Please type a number from 1 to {last}, or 0 for none of these."
-ANYTHING_ELSE = "Is there anything else you would like to know about IMS?"
-GO_AHEAD = "Go ahead: type your question about IMS in your own words."
-NO_MORE = 'All right. If another question comes to mind, just type it, or type "topics".'
-SORRY = "No need to apologise. Type your question about IMS in your own words."
-
-_SMALLTALK = {
-    "greeting": {
-        "hi",
-        "hello",
-        "hey",
-        "hiya",
-        "howdy",
-        "hi there",
-        "hello there",
-        "good morning",
-        "good afternoon",
-        "good evening",
-        "yo",
-        "greetings",
-    },
-    "thanks": {
-        "thanks",
-        "thank you",
-        "thank you very much",
-        "thanks a lot",
-        "thx",
-        "ty",
-        "cheers",
-        "ok thanks",
-        "ok thank you",
-        "great thanks",
-        "thanks so much",
-        "many thanks",
-    },
-    "bye": {"bye", "goodbye", "good bye", "bye bye", "see you", "see ya", "that is all", "done"},
-    "help": {
-        "help",
-        "help me",
-        "what can you do",
-        "how does this work",
-        "what can i ask",
-        "instructions",
-        "how do i use this",
-        "what do i do",
-    },
-    "acknowledge": {
-        "ok",
-        "okay",
-        "k",
-        "cool",
-        "hmm",
-        "hmmm",
-        "right",
-        "i see",
-        "got it",
-        "fine",
-        "alright",
-        "all right",
-        "great",
-        "good",
-        "nice",
-    },
-    "yes": {"yes", "yep", "yeah", "yes please", "sure"},
-    "no": {"no", "nope", "nah", "no thanks", "no thank you", "not really"},
-    "sorry": {"sorry", "oops", "my bad", "sorry about that"},
-    "topics": {
-        "topics",
-        "topic",
-        "menu",
-        "main menu",
-        "list",
-        "options",
-        "show topics",
-        "faq",
-        "questions",
-    },
-}
 STATE_KEEPING = frozenset({"acknowledge", "yes", "no", "sorry"})
 """Small talk that leaves the numbered list the person may pick from as it was."""
-_NUMBER_WORDS = {
-    "zero": 0,
-    "none": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-}
 _NUMBER = re.compile(r"^\s*(?:#|no\.?|number|option)?\s*(\d{1,2})\s*[.)]?\s*$", re.IGNORECASE)
 
 
@@ -133,8 +33,8 @@ def parse_number(text: str) -> int | None:
     tokens = words(text)
     if tokens and tokens[0] in ("option", "number"):
         tokens = tokens[1:]
-    if len(tokens) == 1 and tokens[0] in _NUMBER_WORDS:
-        return _NUMBER_WORDS[tokens[0]]
+    if len(tokens) == 1:
+        return language().numbers.get(tokens[0])
     return None
 
 
@@ -143,7 +43,7 @@ def smalltalk_kind(text: str) -> str | None:
     phrase = " ".join(words(text))
     if not phrase and text.strip() == "?":
         return "help"
-    for kind, phrases in _SMALLTALK.items():
+    for kind, phrases in language().smalltalk.items():
         if phrase in phrases:
             return kind
     return None
@@ -183,7 +83,8 @@ class Conversation:
 
     def menu(self) -> Reply:
         """The topic menu as a reply (also what a start screen shows)."""
-        return smalltalk(self.faq, "", GREETING, menu_entries(self.engine), MENU_INTRO)
+        said = language().sentences
+        return smalltalk(self.faq, "", said.greeting, menu_entries(self.engine), said.menu_intro)
 
     def respond(self, text: str) -> Reply:
         """The reply to one message; never raises, and the text ends with the disclaimer.
@@ -224,28 +125,29 @@ class Conversation:
         return any(entry.id in offered for entry in decision.options)
 
     def _pick(self, question: str, number: int) -> tuple[Reply, bool]:
+        said = language().sentences
         if not self.pending:
-            return smalltalk(self.faq, question, NO_LIST), False
+            return smalltalk(self.faq, question, said.no_list), False
         if number == 0:
             return escalation(self.faq, question), False
         if number > len(self.pending):
-            body = OUT_OF_RANGE.format(last=len(self.pending))
+            body = said.out_of_range.format(last=len(self.pending))
             return replace(smalltalk(self.faq, question, body), options=self.pending), True
         entry = self.faq.by_id[self.pending[number - 1].id]
         return compose(Decision(entry.kind, entry=entry), self.faq, question), False
 
     def _smalltalk(self, question: str, kind: str) -> Reply:
+        said = language().sentences
         if kind == "topics":
-            return smalltalk(self.faq, question, "", menu_entries(self.engine), MENU_INTRO)
-        if kind == "greeting":
-            return smalltalk(self.faq, question, GREETING)
+            return smalltalk(self.faq, question, "", menu_entries(self.engine), said.menu_intro)
         body = {
-            "thanks": THANKS,
-            "bye": BYE,
-            "help": HELP,
-            "acknowledge": ANYTHING_ELSE,
-            "yes": GO_AHEAD,
-            "no": NO_MORE,
-            "sorry": SORRY,
+            "greeting": said.greeting,
+            "thanks": said.thanks,
+            "bye": said.bye,
+            "help": said.help,
+            "acknowledge": said.anything_else,
+            "yes": said.go_ahead,
+            "no": said.no_more,
+            "sorry": said.sorry,
         }[kind]
         return smalltalk(self.faq, question, body)

@@ -9,11 +9,7 @@ from typing import Any
 from ims_bot.core.decide import MAX_OPTIONS, Basis, Decision, ReplyKind
 from ims_bot.core.faq import Entry, Faq
 from ims_bot.core.index import Candidate
-
-CLARIFY_BODY = "I am not sure which question you mean."
-CLARIFY_INTRO = "Did you mean:"
-RELATED_INTRO = "Related questions:"
-NONE_OF_THESE = "None of these"
+from ims_bot.core.language import language
 
 
 @dataclass(frozen=True)
@@ -69,7 +65,7 @@ class Reply:
             lines = [self.options_intro] if self.options_intro else []
             lines += [f"  {option.number}) {option.question}" for option in self.options]
             if self.none_option:
-                lines.append(f"  0) {NONE_OF_THESE}")
+                lines.append(f"  0) {language().sentences.none_of_these}")
             parts.append("\n".join(lines))
         parts.append(self.disclaimer)
         return "\n\n".join(part for part in parts if part)
@@ -143,15 +139,15 @@ def _ordinary(decision: Decision, faq: Faq, common: dict[str, Any]) -> Reply:
             body=entry.answer,
             id=entry.id,
             answer=entry.answer,
-            options_intro=RELATED_INTRO if related else "",
+            options_intro=language().sentences.related_intro if related else "",
             options=numbered(related),
             **common,
         )
     if decision.kind == "clarify" and decision.options:
         return Reply(
             kind="clarify",
-            body=CLARIFY_BODY,
-            options_intro=CLARIFY_INTRO,
+            body=language().sentences.clarify_body,
+            options_intro=language().sentences.clarify_intro,
             options=numbered(decision.options),
             none_option=True,
             **common,
