@@ -8,8 +8,8 @@ from functools import cached_property
 from typing import Literal
 
 Kind = Literal["answer", "handoff"]
-Level = Literal["light", "common", "normal"]
-LEVELS: tuple[Level, ...] = ("light", "common", "normal")
+WeightLevel = Literal["light", "common", "normal"]
+WEIGHT_LEVELS: tuple[WeightLevel, ...] = ("light", "common", "normal")
 """How much a word may weigh (see ``Weighting``)."""
 OFF_TOPIC = "off-topic"
 """Entries with this tag describe questions out of scope (other meanings of "IMS", other
@@ -72,7 +72,7 @@ class Weighting:
     """
 
     word: str
-    level: Level
+    level: WeightLevel
     line: int = 0
 
 

@@ -5,7 +5,8 @@ few entries use ("sciatica", "pregnant") counts for much more than one that ever
 entry uses ("ims", "what"). A word of the question that the FAQ never uses counts
 against every entry at the highest weight, which is what lets off-topic questions
 escalate, unless it is a common English function word ("since", "my", "really") or an
-everyday word ("wife", "stuff"), which weighs little wherever it comes from.
+everyday word ("wife", "stuff"), which weighs little wherever it comes from (the lists
+live in ``data/language.yaml``; a FAQ's ``weights:`` override them for its own index).
 
 An entry's score, 0 to 100, mixes three pieces of evidence: how much the question and
 the entry's phrasings share (for each phrasing, the weighted share of the question's
@@ -220,6 +221,10 @@ class MatchIndex:
 
     def _weight(self, term: str, idf: float) -> float:
         return min(idf, FUNCTION_WEIGHT) if term in self.light else idf
+
+    def spread(self, term: str) -> int:
+        """How many entries use the match token ``term``."""
+        return len(self._entry_postings.get(term, ()))
 
     def known_share(self, terms: list[Term]) -> float:
         """The weighted share of the read ``terms`` that the FAQ's phrasings use, leaving

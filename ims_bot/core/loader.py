@@ -19,7 +19,7 @@ from ims_bot.core import yamlfile
 from ims_bot.core.faq import (
     CONTEXT_KINDS,
     DEFAULT_URGENT,
-    LEVELS,
+    WEIGHT_LEVELS,
     Category,
     Context,
     Entry,
@@ -362,10 +362,10 @@ class Validator:
             line = data.line_of(word)
             if not isinstance(word, str) or len(word.split()) != 1 or not word.isalpha():
                 raise self.fail(line, f"'weights' sets a level for single words, not '{word}'")
-            if level not in LEVELS:
+            if level not in WEIGHT_LEVELS:
+                known = ", ".join(WEIGHT_LEVELS)
                 raise self.fail(
-                    line,
-                    f"unknown weight level '{level}' for '{word}' (known: {', '.join(LEVELS)})",
+                    line, f"unknown weight level '{level}' for '{word}' (known: {known})"
                 )
             result.append(Weighting(word.casefold(), level, line))
         return tuple(result)
