@@ -3,9 +3,10 @@
 Reading the FAQ and preparing its index takes longer than starting Python, and ``ask``
 runs once per question. The prepared engine is stored as plain JSON data under
 ``$XDG_CACHE_HOME/ims-bot/`` (``~/.cache/ims-bot/``), named by a checksum of the package
-version, the size and modification time of each core module, and the FAQ file's path (as
-given, since the engine reports it, and resolved) and bytes: any edit to the file or the
-code, or an upgrade, makes a new one.
+version, the size and modification time of each core module, the language file's bytes,
+and the FAQ file's path (as given, since the engine reports it, and resolved) and bytes:
+any edit to either file or the code, or an upgrade, makes a new one. The language the
+engine was prepared with is stored beside it, so a one-shot command reads no YAML.
 
 The file holds data only: reading it builds strings, numbers, lists, tuples, sets, dicts
 and dates, and instances of the classes of ``ims_bot.core`` that are already imported,
@@ -31,13 +32,14 @@ from typing import Any
 
 from ims_bot import __version__
 from ims_bot.core.engine import Engine
+from ims_bot.core.language import Language, adopt, language, packaged_path
 from ims_bot.env import Environment
 
 KEEP = 8
 """How many prepared engines stay in the cache; the least recently written go first."""
 PREFIX = "engine-"
 SUFFIX = ".json"
-FORMAT = "ims-bot engine 1"
+FORMAT = "ims-bot engine 2"
 """Names the layout of a cache file; a file of another layout is prepared afresh."""
 CORE = "ims_bot.core."
 """Only classes of modules under this package are rebuilt from a cache file."""
@@ -67,20 +69,22 @@ def prepared_engine(path: Path, env: Environment) -> Engine:
         data = None
     stored = folder / f"{PREFIX}{_key(path, data)}{SUFFIX}" if folder and data else None
     if stored is not None and _own_folder(stored.parent):
-        engine = _read(stored)
-        if engine is not None:
+        found = _read(stored)
+        if found is not None:
+            engine, said = found
+            adopt(said)
             return engine
     from ims_bot.core.loader import load_faq
 
     engine = Engine(load_faq(path))
     if stored is not None:
-        _write(stored, engine)
+        _write(stored, engine, language())
     return engine
 
 
 def _key(path: Path, data: bytes) -> str:
     """A checksum of what decides the engine; a cache key, not a guard (the folder is)."""
-    parts = (__version__, sys.version, _code(), str(path), str(path.resolve()))
+    parts = (__version__, sys.version, _code(), _language(), str(path), str(path.resolve()))
     head = "\0".join(parts).encode("utf-8", "surrogateescape") + b"\0"
     return (
         f"{zlib.crc32(data, zlib.crc32(head)):08x}{zlib.adler32(data, zlib.adler32(head)):08x}"
@@ -96,6 +100,14 @@ def _code() -> str:
         found = module.stat()
         stamps.append(f"{module.name}:{found.st_size}:{found.st_mtime_ns}")
     return " ".join(stamps)
+
+
+def _language() -> str:
+    """A checksum of the packaged language file, which decides what an engine holds."""
+    try:
+        return f"{zlib.crc32(packaged_path().read_bytes()):08x}"
+    except OSError:
+        return ""
 
 
 def _own_folder(folder: Path) -> bool:
@@ -121,8 +133,9 @@ def _mine(found: os.stat_result) -> bool:
     return not hasattr(os, "getuid") or found.st_uid == os.getuid()
 
 
-def _read(stored: Path) -> Engine | None:
-    """The engine in ``stored``, or None when it is missing, unreadable or not ours."""
+def _read(stored: Path) -> tuple[Engine, Language] | None:
+    """The engine in ``stored`` and its language, or None when it is missing, unreadable
+    or not ours."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         handle = os.open(stored, flags)
@@ -135,20 +148,30 @@ def _read(stored: Path) -> Engine | None:
         with os.fdopen(handle, "rb", closefd=False) as file:
             text = file.read()
         document = json.loads(text, object_hook=_Decoder())
-        engine = document.get("engine") if document.get("format") == FORMAT else None
+        if document.get("format") != FORMAT:
+            return None
+        engine, said = document.get("engine"), document.get("language")
     except Exception:  # a damaged, stale or crafted file is simply prepared afresh
         return None
     finally:
         os.close(handle)
-    return engine if isinstance(engine, Engine) else None
+    if not isinstance(engine, Engine) or not isinstance(said, Language):
+        return None
+    return engine, said
 
 
-def _write(stored: Path, engine: Engine) -> None:
-    """Store ``engine`` atomically and trim the cache; any failure leaves no trace."""
+def _write(stored: Path, engine: Engine, said: Language) -> None:
+    """Store ``engine`` and its language atomically and trim the cache; any failure
+    leaves no trace."""
     import tempfile
 
     try:
-        document = {"format": FORMAT, "engine": _Encoder().value(engine)}
+        encoder = _Encoder()
+        document = {
+            "format": FORMAT,
+            "engine": encoder.value(engine),
+            "language": encoder.value(said),
+        }
         text = json.dumps(document, separators=(",", ":"))
     except (Unstorable, RecursionError):
         return

@@ -62,5 +62,9 @@ class FaqError(FileError):
     """The FAQ file cannot be loaded."""
 
 
+class LanguageError(FileError):
+    """The language file (the bot's own words and sentences) cannot be loaded."""
+
+
 class ScriptError(FileError):
     """A dialogue script cannot be loaded."""

@@ -7,9 +7,14 @@ import pytest
 from ims_bot.core.conversation import Conversation
 from ims_bot.core.decide import Decision
 from ims_bot.core.engine import Engine
+from ims_bot.core.language import language
 from ims_bot.core.policy import Ask
-from ims_bot.core.reply import ANYTHING_ELSE, GO_AHEAD, NO_MORE, SORRY, menu_entries
+from ims_bot.core.reply import menu_entries
 from ims_bot.core.smalltalk import parse_number, smalltalk_kind
+
+SAID = language().sentences
+ANYTHING_ELSE, GO_AHEAD = SAID.anything_else, SAID.go_ahead
+NO_MORE, SORRY = SAID.no_more, SAID.sorry
 
 
 @pytest.fixture

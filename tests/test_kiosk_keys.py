@@ -25,17 +25,14 @@ from ims_bot.commands.common import positive as seconds
 from ims_bot.commands.kiosk import ErrorLogStream
 from ims_bot.core.conversation import Conversation
 from ims_bot.core.engine import Engine
+from ims_bot.core.language import language
 from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
 from ims_bot.errorlog import error_log
 from ims_bot.errors import ExitStatus
 from ims_bot.ui.kiosk import (
     CLEAR_ALL,
-    COUNTDOWN,
-    HINT,
     IGNORED_SIGNALS,
-    STAYS_ON,
-    WELCOME,
     Action,
     Display,
     Kiosk,
@@ -58,6 +55,9 @@ from tests.conftest import MINI_FAQ
 PASSPHRASE = "staff only 42"
 F2 = "\x1bOQ"
 WAIT = 10.0
+
+KIOSK = language().sentences.kiosk
+COUNTDOWN, HINT, STAYS_ON, WELCOME = KIOSK.countdown, KIOSK.hint, KIOSK.stays_on, KIOSK.welcome
 
 
 @pytest.mark.parametrize(

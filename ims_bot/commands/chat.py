@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ims_bot.commands.common import engine
 from ims_bot.core.conversation import Conversation
+from ims_bot.core.language import language
 from ims_bot.core.normalise import strip_controls
 from ims_bot.core.recording import record
 from ims_bot.core.reply import Reply
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
 
 ECHO = "> "
-QUIT_WORDS = frozenset({"quit", "exit", ":q", "/quit", "/exit"})
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -72,7 +72,7 @@ def repl(
             continue
         except EOFError:
             return
-        if text.strip().casefold() in QUIT_WORDS:
+        if text.strip().casefold() in language().quit:
             return
         if text.strip():
             show(conversation.respond(text))

@@ -10,9 +10,10 @@ import logging
 
 from ims_bot.core.decide import MAX_OPTIONS
 from ims_bot.core.engine import Engine
+from ims_bot.core.language import language
 from ims_bot.core.normalise import sanitise
 from ims_bot.core.policy import State
-from ims_bot.core.reply import GREETING, MENU_INTRO, Option, Reply, compose, menu_entries, smalltalk
+from ims_bot.core.reply import Option, Reply, compose, menu_entries, smalltalk
 from ims_bot.core.smalltalk import STATE_KEEPING
 
 log = logging.getLogger("ims_bot")
@@ -44,7 +45,8 @@ class Conversation:
 
     def menu(self) -> Reply:
         """The topic menu as a reply (also what a start screen shows)."""
-        return smalltalk(self.faq, "", GREETING, menu_entries(self.faq), MENU_INTRO)
+        said = language().sentences
+        return smalltalk(self.faq, "", said.greeting, menu_entries(self.faq), said.menu_intro)
 
     def respond(self, text: str) -> Reply:
         """The reply to one message; never raises, and the text ends with the disclaimer.

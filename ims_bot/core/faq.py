@@ -10,6 +10,9 @@ from typing import Literal
 from ims_bot.core.settings import Settings
 
 Kind = Literal["answer", "handoff"]
+WeightLevel = Literal["light", "common", "normal"]
+WEIGHT_LEVELS: tuple[WeightLevel, ...] = ("light", "common", "normal")
+"""How much a word may weigh (see ``Weighting``)."""
 OFF_TOPIC = "off-topic"
 """Entries with this tag describe questions out of scope (other meanings of "IMS", other
 health topics): the best match being one of them escalates, with the escalation text."""
@@ -62,6 +65,20 @@ class Entry:
             return self.question_line or self.line
         lines = self.alternate_lines
         return lines[index - 1] if index - 1 < len(lines) else self.line
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """A FAQ's own weight level for one word, over the language file's lists.
+
+    ``light``: weighs at most the function weight wherever it comes from; ``common``:
+    weighs little only where the FAQ does not use it; ``normal``: weighs what it tells
+    the entries apart by.
+    """
+
+    word: str
+    level: WeightLevel
+    line: int = 0
 
 
 ContextKind = Literal["negated", "historical", "hypothetical", "other"]
@@ -226,6 +243,7 @@ class Faq:
     reviewed: Review | None = None
     path: str = "faq.yaml"
     content_hash: str = ""
+    weights: tuple[Weighting, ...] = ()
 
     @cached_property
     def by_id(self) -> dict[str, Entry]:

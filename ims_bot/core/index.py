@@ -5,7 +5,8 @@ few entries use ("sciatica", "pregnant") counts for much more than one that ever
 entry uses ("ims", "what"). A word of the question that the FAQ never uses counts
 against every entry at the highest weight, which is what lets off-topic questions
 escalate, unless it is a common English function word ("since", "my", "really") or an
-everyday word ("wife", "stuff"), which weighs little wherever it comes from.
+everyday word ("wife", "stuff"), which weighs little wherever it comes from (the lists
+live in ``data/language.yaml``; a FAQ's ``weights:`` override them for its own index).
 
 An entry's score, 0 to 100, mixes three pieces of evidence: how much the question and
 the entry's phrasings share (for each phrasing, the weighted share of the question's
@@ -23,7 +24,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from functools import cached_property
 from operator import mul
@@ -31,68 +32,35 @@ from operator import mul
 from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import extractOne
 
-from ims_bot.core.faq import OFF_TOPIC, Entry, Faq
+from ims_bot.core.faq import OFF_TOPIC, Entry, Faq, Weighting
+from ims_bot.core.language import Language, language
 from ims_bot.core.normalise import Normaliser, stem
 
-_FUNCTION_TEXT = """
-    a about above after again against all also am an and any anyone anything are as at
-    be because been before being below between both but by can could did do does doing
-    down during each even ever every few for from further get gets getting got had has
-    have having he her here hers herself him himself his how i if in into is it its
-    itself just know like lot me more most much must my myself need no nor not now of
-    off on once one only or other our ours out over own please really same say said she
-    should so some someone something such than thank thanks that the their theirs them
-    then there these they thing things this those through to too under until up us very
-    want was way we well were what when where which while who whom why will with would
-    yes yet you your yours yourself actually anyway basically hi hello hey ok okay um uh
-    since still just maybe though tell told wondering question
-"""
-_FRAME_TEXT = """
-    help helps helped work works effective effectiveness treat treats treated used use
-    using good fix cure useful worth done
-"""
-_EVERYDAY_TEXT = """
-    wife husband partner friend friends mate buddy neighbour neighbor colleague coworker
-    boss brother sister cousin aunt uncle grandma grandpa girlfriend boyfriend family
-    mum mom dad father mother grandfather grandmother granddad nan gran granny grandson
-    granddaughter grandchild grandchildren grandkids
-    people person guy guys lady everyone everybody somebody anybody nobody
-    think thinks thought believe believes heard hear hears read saw seen guess wonder
-    wondered suppose reckon mean means meant ask asked asking says saying talk talked
-    talking mentioned keeps keep kept kind sort stuff bit usually normally generally
-    properly exactly honestly probably definitely certainly already always never often
-    sometimes truly totally completely pretty quite rather fairly literally seriously
-    apparently supposedly obviously simply anyways besides either neither whether
-    otherwise instead lol haha thx ty hmm hm
-"""
-_COMMON_TEXT = """
-    everything nothing anything true real actual exact exactly honest seem seems seemed
-    understand bunch little several couple half total lately anymore wait yrs
-    two three four five six seven eight nine ten eleven twelve fifteen twenty thirty
-    forty fifty sixty seventy eighty hundred dozen first second third twice plenty lots
-    again almost around else enough especially finally hardly however later nearly
-    perhaps recently slightly surely today tonight tomorrow yesterday together whatever
-    yeah yep nope sure able certain clear different easy entire fine great hard
-    important likely main next nice normal possible quick ready simple strange weird
-    whole wrong hope wish remember notice morning evening night month year nowadays
-    sometime somehow somewhere anywhere everywhere elsewhere typically commonly
-    associated regarding concerning approximately roughly overall professional
-    professionals healthcare barely super struggle struggles struggling hype etc
-    monday tuesday wednesday thursday friday saturday sunday weekend
-    january february march april june july august september october november december
-"""
-_CAPPED = (_FUNCTION_TEXT + _FRAME_TEXT + _EVERYDAY_TEXT).split()
-EVERYDAY_WORDS = frozenset(_CAPPED + _COMMON_TEXT.split())
-"""Common English words, the verbs that frame a question ("does it help", "is it
-effective for") rather than name its topic, everyday words of a backstory ("my wife
-thinks", "honestly", "stuff") and other common words ("nothing", "several"): they weigh
-little where the FAQ does not use them (the first three kinds even where it does), and
-they are never read as a typing slip of an FAQ word."""
-FUNCTION_WORDS = frozenset(stem(word) for word in _CAPPED)
-"""The match tokens of ``EVERYDAY_WORDS`` that weigh little even where the FAQ uses them."""
-COMMON_WORDS = frozenset(stem(word) for word in EVERYDAY_WORDS)
-"""The match tokens of ``EVERYDAY_WORDS``: each weighs little where the FAQ does not use it;
-a FAQ that does ("is that true", "are you real") gives it its own weight."""
+
+class _Stems(Set[str]):
+    """The match tokens of some words of the process's language file, read when first
+    asked for (importing this module reads no file)."""
+
+    def __init__(self, pick: Callable[[Language], Iterable[str]]) -> None:
+        self._pick = pick
+
+    @cached_property
+    def _stems(self) -> frozenset[str]:
+        return frozenset(stem(word) for word in self._pick(language()))
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._stems
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._stems)
+
+    def __len__(self) -> int:
+        return len(self._stems)
+
+
+FUNCTION_WORDS: Set[str] = _Stems(lambda said: said.light)
+"""The match tokens of the language file's ``light`` words (function, frame and backstory
+words): they weigh little even where the FAQ uses them."""
 COVER_DUST = 1e-9
 """Coverage below this is none: taking back the coverage of left-out phrasings (the lint's
 leave-one-out check) can leave a rounding remainder, even a negative one."""
@@ -126,6 +94,27 @@ def _blend(similarity: float, coverage: float, share: float) -> float:
     return (1 - share) * similarity + share * math.sqrt(coverage * similarity)
 
 
+def levels(
+    said: Language, weights: Iterable[Weighting] = ()
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The match tokens that weigh ``light`` (at most ``FUNCTION_WEIGHT`` wherever they
+    come from), and those that weigh little where the FAQ does not use them (``common``
+    and ``light`` ones): the language file's lists, with a FAQ's ``weights:`` over them."""
+    light = set(map(stem, said.light))
+    common = light | set(map(stem, said.common))
+    for weighting in weights:
+        found = stem(weighting.word)
+        if weighting.level == "light":
+            light.add(found)
+        else:
+            light.discard(found)
+        if weighting.level == "normal":
+            common.discard(found)
+        else:
+            common.add(found)
+    return frozenset(light), frozenset(common)
+
+
 def _vocabulary(faq: Faq) -> list[str]:
     texts = [phrasing for entry in faq.entries for phrasing in entry.phrasings]
     return [*texts, *faq.urgent.forms()]
@@ -138,11 +127,14 @@ class MatchIndex:
         faq: the loaded FAQ; its synonyms and words shape the normalisation.
     """
 
-    def __init__(self, faq: Faq) -> None:
+    def __init__(self, faq: Faq, said: Language | None = None) -> None:
         self.faq = faq
         self.settings = faq.settings
+        said = said or language()
+        self.light, self.common = levels(said, faq.weights)
+        spelt = {weighting.word for weighting in faq.weights if weighting.level != "normal"}
         self.normaliser = Normaliser(
-            faq.synonyms, _vocabulary(faq), EVERYDAY_WORDS, faq.settings.min_corrected
+            faq.synonyms, _vocabulary(faq), said.everyday | spelt, faq.settings.min_corrected
         )
         self._phrasings: list[str] = []
         self._texts: list[list[str]] = []
@@ -211,7 +203,11 @@ class MatchIndex:
         return dict(holders)
 
     def _weight(self, term: str, idf: float) -> float:
-        return min(idf, self.settings.function_weight) if term in FUNCTION_WORDS else idf
+        return min(idf, self.settings.function_weight) if term in self.light else idf
+
+    def spread(self, term: str) -> int:
+        """How many entries use the match token ``term``."""
+        return len(self._entry_postings.get(term, ()))
 
     def known_share(self, terms: list[Term]) -> float:
         """The weighted share of the read ``terms`` that the FAQ's phrasings use, leaving
@@ -242,7 +238,7 @@ class MatchIndex:
             if word in self.idf:
                 terms.append(Term(word, word, self.idf[word]))
             else:
-                weight = self.settings.function_weight if word in COMMON_WORDS else self.unknown_idf
+                weight = self.settings.function_weight if word in self.common else self.unknown_idf
                 terms.append(Term(word, None, weight))
         return terms
 

@@ -6,6 +6,10 @@ Errors:
   bot would answer it with another entry, or not at all);
 - ``unreachable``: an entry that none of its own phrasings retrieves.
 
+A phrasing that does not retrieve its entry because one of its words weighs ``light``
+(a word of the language file's lists that would tell the entry apart) is reported with
+the ``weights:`` override that lets it retrieve itself, tried out on the whole FAQ.
+
 Warnings:
 
 - ``overlap``: an alternate that, left out of the index, is claimed by another entry;
@@ -15,7 +19,9 @@ Warnings:
   configured age, three years by default;
 - ``long-answer``: an answer too long to read comfortably on a kiosk screen;
 - ``related-cycle``: entries whose ``related`` links lead only back to themselves;
-- ``no-dialogue``: an entry that no scripted dialogue reaches (when dialogues are given).
+- ``no-dialogue``: an entry that no scripted dialogue reaches (when dialogues are given);
+- ``weight-unused``: a ``weights:`` word that no phrasing of the FAQ uses;
+- ``weight-same``: a ``weights:`` level the language file already gives the word.
 
 A warning the curator has judged and accepted is silenced in the FAQ, with a reason,
 by the entry it is reported at (``lint: {allow: [overlap:OTHER-ID], reason: ...}``).
@@ -26,7 +32,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -35,8 +41,10 @@ from rapidfuzz.distance import Indel
 
 from ims_bot.core.decide import Decision, decide
 from ims_bot.core.engine import Engine
-from ims_bot.core.faq import Entry, Faq
-from ims_bot.core.index import Candidate
+from ims_bot.core.faq import Entry, Faq, Weighting, WeightLevel
+from ims_bot.core.index import Candidate, MatchIndex, levels
+from ims_bot.core.language import language
+from ims_bot.core.normalise import stem, words
 from ims_bot.core.policy import Ask, run
 from ims_bot.core.settings import Settings
 
@@ -48,6 +56,8 @@ RAREST = 2
 near-duplicates."""
 COMMON_KEYS = 100
 """A word used by more phrasings than this never picks comparisons for near-duplicates."""
+REWEIGHED = 3
+"""How many of a failing phrasing's ``light`` words are tried at their own weight."""
 _RIVAL = Entry(id="", question="", answer="", kind="handoff")
 """A stand-in for any entry left out below the floor (see ``_settled``)."""
 
@@ -90,6 +100,7 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
     """
     faq, index = engine.faq, engine.index
     floor = faq.settings.answer_at
+    reweighed = _Reweighed(faq)
     for entry in faq.entries:
         failed = 0
         for number, phrasing in enumerate(entry.phrasings):
@@ -116,12 +127,16 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
                 failed += 1
                 got = decision.entry.id if decision.entry else decision.kind
                 others = ", ".join(c.entry.id for c in decision.candidates[:3])
+                word = reweighed.word(index, entry, phrasing)
+                fix = (
+                    f"; 'weights: {{{word}: normal}}' would let it retrieve itself" if word else ""
+                )
                 yield Finding(
                     "error",
                     line,
                     entry.id,
                     f"{what} '{phrasing}' of '{entry.id}' does not retrieve it "
-                    f"(gets {got} by the rule '{decision.trace.rule}'; best: {others})",
+                    f"(gets {got} by the rule '{decision.trace.rule}'; best: {others}){fix}",
                     "self-retrieval",
                 )
                 continue
@@ -146,6 +161,59 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
                 entry.id,
                 f"entry '{entry.id}' is unreachable: none of its {failed} phrasings retrieves it",
                 "unreachable",
+            )
+
+
+class _Reweighed:
+    """Engines of the FAQ with one ``light`` word set to ``normal``, made when first needed."""
+
+    def __init__(self, faq: Faq) -> None:
+        self.faq = faq
+        self.engines: dict[str, Engine] = {}
+
+    def word(self, index: MatchIndex, entry: Entry, phrasing: str) -> str | None:
+        """The word of ``phrasing`` that, set to ``normal``, lets it retrieve ``entry``:
+        one of its ``light`` words that few entries use, rarest first; None if none does."""
+        written = {stem(word): word for word in words(phrasing)}
+        tried = sorted(
+            (index.spread(term), term)
+            for term in dict.fromkeys(index.normaliser.tokens(phrasing))
+            if term in index.light and term in written
+        )
+        for _, term in tried[:REWEIGHED]:
+            word = written[term]
+            if word not in self.engines:
+                weights = (*self.faq.weights, Weighting(word, "normal"))
+                self.engines[word] = Engine(replace(self.faq, weights=weights))
+            if _retrieves(run(Ask(self.engines[word], phrasing, limit=SEARCHED)), entry):
+                return word
+        return None
+
+
+def weight_overrides(engine: Engine) -> Iterator[Finding]:
+    """``weights:`` words no phrasing uses, and levels the language file already gives."""
+    light, common = levels(language())
+    for weighting in engine.faq.weights:
+        term = stem(weighting.word)
+        if term not in engine.index.idf:
+            yield Finding(
+                "warning",
+                weighting.line,
+                "",
+                f"weights: no phrasing of the FAQ uses '{weighting.word}' (a word only "
+                "questions use belongs in the language file's lists)",
+                "weight-unused",
+            )
+            continue
+        level: WeightLevel = "light" if term in light else "common" if term in common else "normal"
+        if level == weighting.level:
+            yield Finding(
+                "warning",
+                weighting.line,
+                "",
+                f"weights: '{weighting.word}' is already '{level}' in the language file; "
+                "remove the override",
+                "weight-same",
             )
 
 
@@ -413,6 +481,7 @@ def lint(
         *long_answers(faq, limits),
         *related_cycles(faq),
         *undialogued(unreached),
+        *weight_overrides(engine),
     ]
     return sorted((f for f in findings if not allowed(f, faq)), key=lambda f: f.line)
 

@@ -19,6 +19,7 @@ from ims_bot.core import yamlfile
 from ims_bot.core.faq import (
     CONTEXT_KINDS,
     DEFAULT_URGENT,
+    WEIGHT_LEVELS,
     Category,
     Context,
     Entry,
@@ -27,13 +28,23 @@ from ims_bot.core.faq import (
     Situation,
     Triggers,
     Urgent,
+    Weighting,
     flat_urgent,
 )
 from ims_bot.core.settings import SETTINGS_FIELDS, Settings, bounds, whole
 from ims_bot.core.yamlfile import LineDict, LineList
-from ims_bot.errors import FaqError
+from ims_bot.errors import FaqError, FileError
 
-TOP_KEYS = {"disclaimer", "escalation", "urgent", "synonyms", "settings", "reviewed", "entries"}
+TOP_KEYS = {
+    "disclaimer",
+    "escalation",
+    "urgent",
+    "synonyms",
+    "weights",
+    "settings",
+    "reviewed",
+    "entries",
+}
 TOP_REQUIRED = ("disclaimer", "escalation", "entries")
 ENTRY_KEYS = {
     "id",
@@ -69,21 +80,22 @@ def load_faq(path: Path | str) -> Faq:
 def parse_faq(text: str, path: str = "faq.yaml") -> Faq:
     """Validate FAQ ``text`` (named ``path`` in errors) into a :class:`Faq`."""
     data = yamlfile.parse(text, path, FaqError)
-    validator = _Validator(path, text)
+    validator = Validator(path, text)
     validator.plain(data)
     return validator.faq(data, hashlib.sha256(text.encode("utf-8")).hexdigest()[:12])
 
 
-class _Validator:
+class Validator:
     """Turns parsed YAML into the model, raising ``FaqError`` at the first defect."""
 
-    def __init__(self, path: str, text: str = "") -> None:
+    def __init__(self, path: str, text: str = "", error: type[FileError] = FaqError) -> None:
         self.path = path
         self.related_lines: dict[str, tuple[int, ...]] = {}
         self.source = text
+        self.error = error
 
-    def fail(self, line: int | None, reason: str) -> FaqError:
-        return FaqError(self.path, line, reason)
+    def fail(self, line: int | None, reason: str) -> FileError:
+        return self.error(self.path, line, reason)
 
     def plain(self, data: Any) -> None:
         """Refuse control and escape characters in any key or text of the file (only
@@ -186,6 +198,7 @@ class _Validator:
             entries=entries,
             urgent=urgent,
             synonyms=self.synonyms(top),
+            weights=self.weights(top),
             settings=self.settings(top),
             reviewed=self.review(top["reviewed"], top.line_of("reviewed"), "the FAQ file")
             if "reviewed" in top
@@ -337,6 +350,24 @@ class _Validator:
                 raise self.fail(data.line_of(word), "a synonym's canonical word must be text")
             variants, _ = self.texts(data, word, "'synonyms'")
             result.append((word, variants))
+        return tuple(result)
+
+    def weights(self, top: LineDict) -> tuple[Weighting, ...]:
+        """``weights: {word: level}``: the FAQ's own weight level for single words."""
+        if top.get("weights") is None:
+            return ()
+        data = self.mapping(top["weights"], top.line_of("weights"), "'weights'")
+        result = []
+        for word, level in data.items():
+            line = data.line_of(word)
+            if not isinstance(word, str) or len(word.split()) != 1 or not word.isalpha():
+                raise self.fail(line, f"'weights' sets a level for single words, not '{word}'")
+            if level not in WEIGHT_LEVELS:
+                known = ", ".join(WEIGHT_LEVELS)
+                raise self.fail(
+                    line, f"unknown weight level '{level}' for '{word}' (known: {known})"
+                )
+            result.append(Weighting(word.casefold(), level, line))
         return tuple(result)
 
     def settings(self, top: LineDict) -> Settings:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from ims_bot.core.language import APOSTROPHES, Language, language
 from ims_bot.core.settings import Settings
 
 MAX_INPUT = 500
@@ -31,11 +32,19 @@ _ESCAPES = re.compile(
     r"|[\x80-\x9f]"  # C1 controls
 )
 _SPACE = re.compile(r"\s+")
-_QUESTION_WORDS = "is|are|does|do|did|can|could|will|would|should|what|how|why|who|when|which"
-_SENTENCE_END = re.compile(rf"(?<=[.!?])\s+|,\s*(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
-"""Where a sentence ends: after ".", "!" or "?", or at a comma before a question word
-("my back has been sore for years, can IMS help?")."""
-_CLAUSE_END = re.compile(rf"[.!?;]+(?:\s+|$)|\n|,\s*(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
+
+
+@functools.cache
+def _sentence_ends() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Where a sentence ends: after ".", "!" or "?", or at a comma before a question word
+    ("my back has been sore for years, can IMS help?"); and where a clause ends, at those
+    and at ";" or a new line."""
+    asking = "|".join(map(re.escape, language().question_words))
+    comma = rf",\s*(?=(?:{asking})\b)"
+    return (
+        re.compile(rf"(?<=[.!?])\s+|{comma}", re.IGNORECASE),
+        re.compile(rf"[.!?;]+(?:\s+|$)|\n|{comma}", re.IGNORECASE),
+    )
 
 
 def sanitise(text: str, limit: int = MAX_INPUT) -> str:
@@ -69,53 +78,8 @@ def strip_controls(text: str, keep: str = "") -> str:
     return "".join(kept)
 
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
-_CONTRACTIONS = [
-    (re.compile(r"\bcan'?t\b"), "can not"),
-    (re.compile(r"\bwon'?t\b"), "will not"),
-    (re.compile(r"\bain'?t\b"), "is not"),
-    (
-        re.compile(r"\b(do|does|did|is|are|was|were|has|have|had|should|could|would|must)n'?t\b"),
-        r"\1 not",
-    ),
-    (re.compile(r"\bn't\b|n't\b"), " not"),
-    (re.compile(r"\b(what|it|that|there|how|who|where|when|he|she|here)'?s\b"), r"\1 is"),
-    (re.compile(r"\bi'?m\b"), "i am"),
-    (re.compile(r"\b(i|you|we|they)'ve\b"), r"\1 have"),
-    (re.compile(r"\bive\b"), "i have"),
-    (re.compile(r"'re\b"), " are"),
-    (re.compile(r"'ll\b"), " will"),
-    (re.compile(r"'d\b"), " would"),
-    (re.compile(r"'s\b"), ""),
-]
-_MAYBE_CONTRACTED = re.compile(
-    r"'|nt\b|\b(?:im|ive|(?:what|it|that|there|how|who|where|when|he|she|here)s)\b"
-)
-"""A cheap test that lets most texts skip the contraction patterns."""
-_NON_WORD = re.compile(r"[\W_]+")
-_SHORTHAND = {
-    "u": "you",
-    "r": "are",
-    "ur": "your",
-    "pls": "please",
-    "plz": "please",
-    "thx": "thanks",
-    "alot": "a lot",
-    "abt": "about",
-    "wat": "what",
-    "wats": "what is",
-    "cnt": "can not",
-    "wud": "would",
-    "shud": "should",
-    "cud": "could",
-    "ppl": "people",
-    "tmrw": "tomorrow",
-    "thru": "through",
-    "til": "until",
-    "rn": "right now",
-    "bc": "because",
-    "cuz": "because",
-}
+_NON_WORD = re.compile(r"[^\w']+|_+")
+"""What separates words: anything but letters, digits and apostrophes."""
 
 
 def words(text: str) -> list[str]:
@@ -127,9 +91,10 @@ def asking_sentence(text: str) -> str | None:
     """The sentence of ``text`` that asks, when it has several: the last one ending in
     "?", else the last one. None for a single sentence. A comma before a question word
     ends a sentence too."""
-    if not _SENTENCE_END.search(text):
+    sentence_end = _sentence_ends()[0]
+    if not sentence_end.search(text):
         return None
-    sentences = [sentence for sentence in _SENTENCE_END.split(text) if _words(sentence)]
+    sentences = [sentence for sentence in sentence_end.split(text) if _words(sentence)]
     if len(sentences) < 2:
         return None
     asking = [sentence for sentence in sentences if sentence.rstrip().endswith("?")]
@@ -138,20 +103,34 @@ def asking_sentence(text: str) -> str | None:
 
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` (a comma before a question word ends one, as does ";")."""
-    return [part for part in _CLAUSE_END.split(text) if part.strip()]
+    return [part for part in _sentence_ends()[1].split(text) if part.strip()]
 
 
 @functools.lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[str, ...]:
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    if _MAYBE_CONTRACTED.search(text):
-        for pattern, replacement in _CONTRACTIONS:
-            text = pattern.sub(replacement, text)
+    text = unicodedata.normalize("NFKC", text).casefold().translate(APOSTROPHES)
+    said = language()
     return tuple(
-        part
-        for word in _NON_WORD.sub(" ", text).split()
-        for part in _SHORTHAND.get(word, word).split()
+        part for token in _NON_WORD.sub(" ", text).split() for part in _expand(token, said)
     )
+
+
+def _expand(token: str, said: Language) -> tuple[str, ...]:
+    """The words a written ``token`` stands for: its shorthand, else its ending's words
+    after the rest of it, else its parts between apostrophes ("o'clock")."""
+    ending = said.endings.get(token)
+    if ending is not None:
+        return ending
+    token = token.strip("'")
+    whole = said.shorthand.get(token)
+    if whole is not None:
+        return whole
+    if "'" not in token:
+        return (token,) if token else ()
+    for end, meant in said.endings.items():
+        if token.endswith(end):
+            return (*_expand(token[: -len(end)], said), *meant)
+    return tuple(part for piece in token.split("'") if piece for part in _expand(piece, said))
 
 
 _KEEP_DOUBLE = "lsz"

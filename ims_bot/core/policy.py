@@ -34,7 +34,7 @@ from ims_bot.core.decide import (
     story_handoff,
 )
 from ims_bot.core.faq import FRONT_DESK, OFF_TOPIC
-from ims_bot.core.index import COMMON_WORDS, Term
+from ims_bot.core.index import Term
 from ims_bot.core.normalise import asking_sentence
 from ims_bot.core.smalltalk import parse_number, smalltalk_kind
 from ims_bot.core.triage import Triage
@@ -151,7 +151,8 @@ class Ask:
         and is no common word. "I have had sciatica for years. Would IMS help sciatica?"
         leaves "i have had for years", which tells nothing."""
         light = self.settings.function_weight
-        return any(term.weight > light and term.word not in COMMON_WORDS for term in terms)
+        common = self.engine.index.common
+        return any(term.weight > light and term.word not in common for term in terms)
 
     def speaks_faq_language(self, terms: list[Term]) -> bool:
         """Whether words mostly speak the FAQ's language: "my back is shot" does, "our

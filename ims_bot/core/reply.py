@@ -9,43 +9,23 @@ from typing import Any
 from ims_bot.core.decide import MAX_OPTIONS, Basis, Decision, ReplyKind, Trace
 from ims_bot.core.faq import Entry, Faq
 from ims_bot.core.index import Candidate
+from ims_bot.core.language import language
 
-CLARIFY_BODY = "I am not sure which question you mean."
-CLARIFY_INTRO = "Did you mean:"
-RELATED_INTRO = "Related questions:"
-NONE_OF_THESE = "None of these"
 MENU_SIZE = 6
 """How many common questions the topic menu shows."""
-MENU_INTRO = "Common questions (type a number):"
-GREETING = "Hello. Ask me a question about IMS (intramuscular stimulation) in your own words."
-HELP = (
-    'Type a question about IMS in your own words, for example "does it hurt?" '
-    "When I show a numbered list, type the number to choose. "
-    'Type "topics" for common questions.'
-)
-THANKS = "You are welcome. Ask another question any time."
-BYE = "Goodbye, and take care."
-NO_LIST = (
-    "There is no numbered list to choose from right now. "
-    'Type your question in words, or type "topics".'
-)
-OUT_OF_RANGE = "Please type a number from 1 to {last}, or 0 for none of these."
-ANYTHING_ELSE = "Is there anything else you would like to know about IMS?"
-GO_AHEAD = "Go ahead: type your question about IMS in your own words."
-NO_MORE = 'All right. If another question comes to mind, just type it, or type "topics".'
-SORRY = "No need to apologise. Type your question about IMS in your own words."
 TALK = {
-    "greeting": GREETING,
-    "thanks": THANKS,
-    "bye": BYE,
-    "help": HELP,
-    "acknowledge": ANYTHING_ELSE,
-    "yes": GO_AHEAD,
-    "no": NO_MORE,
-    "sorry": SORRY,
-    "no list": NO_LIST,
+    "greeting": "greeting",
+    "thanks": "thanks",
+    "bye": "bye",
+    "help": "help",
+    "acknowledge": "anything_else",
+    "yes": "go_ahead",
+    "no": "no_more",
+    "sorry": "sorry",
+    "no list": "no_list",
 }
-"""The reply to each kind of small talk (the topic menu and a number out of range aside)."""
+"""The sentence (of the language file's ``sentences``) that answers each kind of small
+talk; the topic menu and a number out of range are composed apart."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +83,7 @@ class Reply:
             lines = [self.options_intro] if self.options_intro else []
             lines += [f"  {option.number}) {option.question}" for option in self.options]
             if self.none_option:
-                lines.append(f"  0) {NONE_OF_THESE}")
+                lines.append(f"  0) {language().sentences.none_of_these}")
             parts.append("\n".join(lines))
         parts.append(self.disclaimer)
         return "\n\n".join(part for part in parts if part)
@@ -184,15 +164,15 @@ def _ordinary(decision: Decision, faq: Faq, common: dict[str, Any]) -> Reply:
             body=entry.answer,
             id=entry.id,
             answer=entry.answer,
-            options_intro=RELATED_INTRO if related else "",
+            options_intro=language().sentences.related_intro if related else "",
             options=numbered(related),
             **common,
         )
     if decision.kind == "clarify" and decision.options:
         return Reply(
             kind="clarify",
-            body=CLARIFY_BODY,
-            options_intro=CLARIFY_INTRO,
+            body=language().sentences.clarify_body,
+            options_intro=language().sentences.clarify_intro,
             options=numbered(decision.options),
             none_option=True,
             **common,
@@ -206,13 +186,14 @@ def _ordinary(decision: Decision, faq: Faq, common: dict[str, Any]) -> Reply:
 
 def _talk(decision: Decision, faq: Faq, question: str, trace: Trace) -> Reply:
     """The reply to small talk, or to a number that picks nothing."""
+    said = language().sentences
     if decision.talk == "topics":
-        reply = smalltalk(faq, question, "", menu_entries(faq), MENU_INTRO)
+        reply = smalltalk(faq, question, "", menu_entries(faq), said.menu_intro)
     elif decision.talk == "out of range":
-        body = OUT_OF_RANGE.format(last=len(decision.options))
+        body = said.out_of_range.format(last=len(decision.options))
         reply = smalltalk(faq, question, body, decision.options)
     else:
-        reply = smalltalk(faq, question, TALK[decision.talk])
+        reply = smalltalk(faq, question, getattr(said, TALK[decision.talk]))
     return replace(reply, trace=trace)
 
 

@@ -32,8 +32,9 @@ from prompt_toolkit.styles import Style
 
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Entry
+from ims_bot.core.language import language
 from ims_bot.core.normalise import MAX_INPUT, strip_controls
-from ims_bot.core.reply import RELATED_INTRO, Reply
+from ims_bot.core.reply import Reply
 from ims_bot.ui.wrap import wrap
 
 ROWS = 8
@@ -243,7 +244,7 @@ class DeskState:
         lines: Lines = [("class:question", entry.question + pinned), ("", ""), ("", entry.answer)]
         related = [self.faq.by_id[i].question for i in entry.related if i in self.faq.by_id]
         if related:
-            lines += [("", ""), ("class:label", RELATED_INTRO)]
+            lines += [("", ""), ("class:label", language().sentences.related_intro)]
             lines += [("", f"  - {question}") for question in related]
         return [*lines, ("", ""), ("class:disclaimer", self.faq.disclaimer)]
 

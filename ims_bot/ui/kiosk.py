@@ -35,6 +35,7 @@ from rapidfuzz.distance import Levenshtein
 from rich.padding import Padding
 
 from ims_bot.core.conversation import Conversation
+from ims_bot.core.language import language
 from ims_bot.core.normalise import MAX_INPUT, strip_controls
 from ims_bot.core.reply import Reply, escalation, smalltalk
 from ims_bot.env import Environment
@@ -52,23 +53,9 @@ PASSPHRASE_SLIPS = 2
 PASSPHRASE_SLIP_SHARE = 0.25
 """A line within this many edits (or this share of the passphrase's length, if more) of the
 passphrase is a slip of it."""
-NEW_PATIENT_WORDS = frozenset({"new", "new patient", "new person", "start over"})
-QUIT_WORDS = frozenset({"quit", "exit", "q", ":q", "/quit", "/exit", "logout", "bye"})
 CLEAR_ALL = "\x1b[2J\x1b[3J\x1b[H"
 MARGIN = 2
 
-WELCOME = (
-    "Welcome. Ask a question about IMS (intramuscular stimulation) "
-    "in your own words, then press Enter.\n\n"
-    "Or type the number of a common question. Press F2 or type new to start over."
-)
-STAYS_ON = (
-    "This screen stays on for the next person, so there is nothing to close. "
-    "Press F2 or type new to clear your questions now. "
-    "They are also cleared by themselves when nobody types for a while."
-)
-HINT = "F2 or type new: start over for the next person"
-COUNTDOWN = "Starting over for the next person in {seconds} s — press any key to continue"
 STYLE = Style.from_dict({"countdown": "bold reverse", "bottom-toolbar": "reverse"})
 
 
@@ -127,9 +114,10 @@ def classify(text: str, passphrase: str | None) -> Action:
     words = " ".join(strip_controls(text).split()).casefold()
     if not words:
         return Action.NOTHING
-    if words in NEW_PATIENT_WORDS:
+    said = language()
+    if words in said.new_patient:
         return Action.NEW_PATIENT
-    if words in QUIT_WORDS:
+    if words in said.quit or words in said.kiosk_quit:
         return Action.STAYS_ON
     return Action.ASK
 
@@ -152,7 +140,7 @@ def countdown_line(idle_for: float, idle_limit: float, active: bool) -> str | No
     seconds = countdown_seconds(idle_for, idle_limit) if active else None
     if seconds is None:
         return None
-    return COUNTDOWN.format(seconds=seconds)
+    return language().sentences.kiosk.countdown.format(seconds=seconds)
 
 
 def wrap_plain(text: str, width: int) -> str:
@@ -264,7 +252,7 @@ class Kiosk:
                 text = self.session.prompt(
                     self.message,
                     default=typed,
-                    bottom_toolbar=HINT,
+                    bottom_toolbar=language().sentences.kiosk.hint,
                     style=STYLE,
                     pre_run=self._pre_run,
                     set_exception_handler=False,
@@ -306,7 +294,7 @@ class Kiosk:
             self.start_over()
         elif action is Action.STAYS_ON:
             self.shown.append(text)
-            self._show(smalltalk(self.conversation.faq, "", STAYS_ON))
+            self._show(smalltalk(self.conversation.faq, "", language().sentences.kiosk.stays_on))
         elif action is Action.ASK:
             self.shown.append(text)
             self._answer(text)
@@ -333,7 +321,7 @@ class Kiosk:
 
     def start_screen(self) -> Reply:
         """The start screen: welcome, how to ask, and the common questions numbered."""
-        return replace(self.conversation.menu(), body=WELCOME)
+        return replace(self.conversation.menu(), body=language().sentences.kiosk.welcome)
 
     def countdown(self) -> str | None:
         """The countdown warning now, or None when there is none."""

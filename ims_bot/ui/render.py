@@ -13,8 +13,9 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
+from ims_bot.core.language import language
 from ims_bot.core.normalise import strip_controls
-from ims_bot.core.reply import NONE_OF_THESE, Reply
+from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
 
 MAX_WIDTH = 72
@@ -50,7 +51,7 @@ def options_text(reply: Reply) -> Text:
         text.append(safe_text(option.question + "\n"))
     if reply.none_option:
         text.append("  0) ", style="bold cyan")
-        text.append(NONE_OF_THESE + "\n")
+        text.append(language().sentences.none_of_these + "\n")
     text.rstrip()
     return text
 
