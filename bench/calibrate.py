@@ -181,7 +181,11 @@ def main() -> None:
         index, queries = benchmark_split(name, "test")
         items = observe(index, queries, OPTIONS)
         p = [right.probability(o.features) for o in items]
-        tests[name] = {**figures(p, [o.right for o in items]), **answered(p, items, at_two)}
+        tests[name] = {
+            **figures(p, [o.right for o in items]),
+            **answered(p, items, at_two),
+            "by_target": {rate: answered(p, items, t) for rate, t in answer_at.items()},
+        }
     clarified = [
         (pa, o) for (_, o), pa, pr in zip(pooled, p_among, p_right, strict=True) if pr < at_two
     ]
