@@ -3,6 +3,12 @@
 For each benchmark in ``../shared/benchmarks/`` (see its README) the FAQ is converted
 to a faq.yaml (``bench/convert.py``), loaded and indexed through the package's own API,
 and every ``val`` and ``test`` query is answered at the product's default settings.
+The calibrated confidence (``ims_bot/core/calibration.json``, fitted by
+``bench/calibrate.py`` on development data only) is scored beside it: answering when
+P(best entry is right) reaches the threshold for a 2 % development wrong-answer rate,
+offering options when P(right entry among the options) reaches the clarify threshold,
+escalating otherwise; for each ``test`` split its expected calibration error (10
+equal-width bins) is printed and a reliability diagram written to ``docs/figures/``.
 In the same run, on the same strings, simple matchers are scored with the lowest
 threshold whose ``val`` wrong-answer rate is at most 5%: difflib ratio, rapidfuzz WRatio
 and token_set_ratio (max over an entry's examples) and TF-IDF word+char n-grams
@@ -30,10 +36,13 @@ from pathlib import Path
 import numpy as np
 from convert import faq_yaml
 from rapidfuzz import fuzz, process
+from reliability import Observation, diagram, ece, observe
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ims_bot.core.confidence import Calibration, shipped
 from ims_bot.core.engine import Engine
+from ims_bot.core.index import MatchIndex
 from ims_bot.core.loader import parse_faq
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
@@ -47,6 +56,11 @@ WRONG_CAP = 0.05
 BEGIN = "<!-- quality:begin -->"
 END = "<!-- quality:end -->"
 COMMAND = "python bench/quality.py --write docs/matching.md"
+FIGURES = Path(__file__).resolve().parents[1] / "docs" / "figures"
+CALIBRATED_RATE = 0.02
+"""The development wrong-answer rate whose answer threshold the calibrated row uses."""
+WRONG_PICK = ""
+"""The pick of an answered query whose best entry is not its own (no entry id is empty)."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +153,46 @@ def product(faq_text: str, queries: Sequence[Query]) -> Figures:
         ),
         1e6 * statistics.median(times),
     )
+
+
+def calibrated(
+    index: MatchIndex, queries: Sequence[Query], calibration: Calibration
+) -> tuple[Figures, list[Observation], list[float]]:
+    """The calibrated decision: answer at P >= the 2 % threshold, else options when the
+    right entry is likely among them, else escalate; with each query's observation and P."""
+    threshold = calibration.answer_at[CALIBRATED_RATE]
+    labelled = [(q.text, frozenset() if q.id is None else frozenset({q.id})) for q in queries]
+    times: list[float] = []
+    observations: list[Observation] = []
+    for text, ids in labelled:
+        start = time.perf_counter()
+        observations += observe(index, [(text, ids)], calibration.options)
+        times.append(time.perf_counter() - start)
+    ps = [calibration.right.probability(o.features) for o in observations]
+    chosen = [
+        (q.id if o.right else WRONG_PICK) if p >= threshold else None
+        for q, o, p in zip(queries, observations, ps, strict=True)
+    ]
+    clarified = sum(
+        1
+        for o, p in zip(observations, ps, strict=True)
+        if p < threshold and calibration.among.probability(o.features) >= calibration.clarify_at
+    )
+    in_acc, oos_rec, wrong = rates(queries, chosen)
+    figures = Figures(
+        "ims-bot (calibrated P)",
+        f"{threshold:.4g}",
+        in_acc,
+        oos_rec,
+        wrong,
+        100 * clarified / len(queries),
+        auroc(
+            [p for p, q in zip(ps, queries, strict=True) if q.id is not None],
+            [p for p, q in zip(ps, queries, strict=True) if q.id is None],
+        ),
+        1e6 * statistics.median(times),
+    )
+    return figures, observations, ps
 
 
 Matcher = Callable[[str], tuple[str, float]]
@@ -286,6 +340,13 @@ def benchmark(path: Path, difflib_max: int) -> list[str]:
     test = [Query(q["q"], q["id"]) for q in data["test"]]
     faq_text = faq_yaml(data)
     ours_val, ours_test = product(faq_text, val), product(faq_text, test)
+    calibration = shipped()
+    index = MatchIndex(parse_faq(faq_text, "benchmark.yaml"))
+    sure_val, _, _ = calibrated(index, val, calibration)
+    sure_test, observations, ps = calibrated(index, test, calibration)
+    right = [o.right for o in observations]
+    figure = FIGURES / f"reliability-{path.stem}-test.svg"
+    diagram(ps, right, figure, f"{path.stem} test")
     matchers: list[tuple[str, Matcher]] = []
     size = sum(len(item["questions"]) for item in faq)
     if size <= difflib_max:
@@ -295,7 +356,7 @@ def benchmark(path: Path, difflib_max: int) -> list[str]:
         ("rapidfuzz token_set_ratio", fuzzy_matcher(faq, fuzz.token_set_ratio)),
         ("TF-IDF word+char", tfidf_matcher(faq)),
     ]
-    val_rows, test_rows = [ours_val], [ours_test]
+    val_rows, test_rows = [ours_val, sure_val], [ours_test, sure_test]
     for name, matcher in matchers:
         v, t = baseline(name, matcher, val, test)
         val_rows.append(v)
@@ -310,6 +371,11 @@ def benchmark(path: Path, difflib_max: int) -> list[str]:
         "",
     ]
     lines += table(test_rows, "test")
+    lines += [
+        f"Calibration on test: ECE {ece(ps, right):.3f} (10 equal-width bins); reliability "
+        f"diagram `{figure.relative_to(FIGURES.parents[1])}`.",
+        "",
+    ]
     lines += table(val_rows, "val")
     return lines
 

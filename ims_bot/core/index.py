@@ -227,6 +227,13 @@ class MatchIndex:
         vocabulary = self._local[candidate.order]
         return [term for term in self.weighty(terms) if term.term not in vocabulary]
 
+    def coverage(self, terms: list[Term], order: int) -> float:
+        """The weighted share of the read ``terms`` that entry number ``order``'s phrasings
+        use, together (the entry's whole vocabulary, not one phrasing)."""
+        total = sum(term.weight for term in terms)
+        local = self._local[order]
+        return sum(term.weight for term in terms if term.term in local) / total if total else 0.0
+
     def read(self, text: str) -> list[Term]:
         """How each distinct word of ``text`` is read against the FAQ's vocabulary."""
         return self.read_tokens(self.normaliser.tokens(text))

@@ -1,0 +1,175 @@
+"""The confidence features and the calibrated probability that the best entry is right."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+from importlib.resources import files
+
+import pytest
+
+from ims_bot.core.confidence import (
+    CALIBRATION_FILE,
+    CalibrationError,
+    Calibrator,
+    Features,
+    assess,
+    parse,
+    shipped,
+)
+from ims_bot.core.index import MatchIndex
+from ims_bot.core.loader import parse_faq
+from ims_bot.core.settings import DEFAULTS
+
+FAQ = """\
+disclaimer: General information only.
+escalation: Please ask your physiotherapist.
+entries:
+  - id: knee
+    question: Does it help knee pain?
+    alternates: [sore knees, my knee hurts when I walk]
+    answer: Knees.
+  - id: shoulder
+    question: Does it help shoulder pain?
+    alternates: [frozen shoulder]
+    answer: Shoulders.
+  - id: cost
+    kind: handoff
+    question: How much does a session cost?
+    alternates: [price of treatment]
+    answer: Ask the front desk.
+  - id: portal
+    tags: [off-topic]
+    question: How do I log in to the patient portal?
+    answer: Not this.
+"""
+
+
+@pytest.fixture(scope="module")
+def index() -> MatchIndex:
+    return MatchIndex(parse_faq(FAQ, "faq.yaml"))
+
+
+def features(**changes: float) -> Features:
+    base = Features(0.5, 0.1, 0.8, 0.1, 0.5, 1.5, 0.7, 1.0, 0.0, 0.0, 0.5, 1.0)
+    return replace(base, **changes)
+
+
+def test_an_exact_question_measures_as_such(index: MatchIndex) -> None:
+    measured, candidates = assess(index, "Does it help knee pain?")
+    assert candidates[0].entry.id == "knee"
+    assert measured.score == 1.0
+    assert measured.lead == pytest.approx((100 - candidates[1].score) / 100)
+    assert measured.ratio == pytest.approx(candidates[1].score / 100)
+    assert measured.coverage == 1.0
+    assert (measured.alternate, measured.handoff, measured.off_topic) == (0.0, 0.0, 0.0)
+    assert (measured.agreement, measured.single) == (0.5, 1.0)
+    assert measured.unknown_share == 0.0
+    assert measured.unknown_weight == 0.0
+
+
+def test_an_alternate_a_handoff_and_unknown_words_are_flagged(index: MatchIndex) -> None:
+    measured, candidates = assess(index, "price of treatment for zorblax")
+    assert candidates[0].entry.id == "cost"
+    assert (measured.alternate, measured.handoff) == (1.0, 1.0)
+    assert 0 < measured.unknown_share < 1
+    unknown = [term for term in index.read("price of treatment for zorblax") if term.term is None]
+    assert [term.word for term in unknown] == ["for", "zorblax"]
+    assert measured.unknown_weight == pytest.approx(
+        math.log1p(DEFAULTS.function_weight + index.unknown_idf)
+    )
+    assert measured.coverage < 1
+    assert measured.length == pytest.approx(math.log1p(5))
+
+
+def test_an_off_topic_best_entry_is_flagged(index: MatchIndex) -> None:
+    measured, _ = assess(index, "log in to the patient portal")
+    assert measured.off_topic == 1.0
+
+
+def test_the_asking_sentence_agrees_or_not(index: MatchIndex) -> None:
+    agreeing, _ = assess(index, "I walk a lot. My knee hurts, does it help knee pain?")
+    assert (agreeing.agreement, agreeing.single) == (1.0, 0.0)
+    torn, candidates = assess(
+        index, "My knee hurts when I walk and my knees are sore. What about frozen shoulder?"
+    )
+    assert candidates[0].entry.id == "knee"
+    assert (torn.agreement, torn.single) == (0.0, 0.0)
+
+
+def test_nothing_readable_has_no_candidates(index: MatchIndex) -> None:
+    measured, candidates = assess(index, "?!")
+    assert candidates == []
+    assert measured.score == 0.0
+
+
+def test_the_vector_follows_the_names() -> None:
+    measured = features(score=0.9, single=0.0)
+    vector = dict(zip(Features.names(), measured.vector(), strict=True))
+    assert vector["score"] == 0.9
+    assert vector["single"] == 0.0
+    assert len(vector) == len(measured.vector())
+
+
+def test_the_probability_is_the_logistic_of_the_standardised_sum() -> None:
+    size = len(Features.names())
+    means = tuple(0.1 * i for i in range(size))
+    scales = tuple(1.0 + i for i in range(size))
+    weights = tuple((-1) ** i * 0.5 for i in range(size))
+    calibrator = Calibrator(means, scales, weights, -0.25)
+    measured = features()
+    z = -0.25 + sum(
+        w * (x - m) / s
+        for x, m, s, w in zip(measured.vector(), means, scales, weights, strict=True)
+    )
+    assert calibrator.probability(measured) == pytest.approx(1 / (1 + math.exp(-z)))
+
+
+def test_extreme_sums_stay_within_bounds() -> None:
+    size = len(Features.names())
+    huge = Calibrator((0.0,) * size, (1.0,) * size, (1000.0,) * size, 0.0)
+    assert huge.probability(features()) == pytest.approx(1.0)
+    assert huge.probability(features(score=-100.0, lead=-100.0)) == pytest.approx(0.0)
+
+
+def test_the_shipped_calibration_names_exactly_the_features() -> None:
+    text = files("ims_bot.core").joinpath(CALIBRATION_FILE).read_text(encoding="utf-8")
+    assert tuple(json.loads(text)["features"]) == Features.names()
+    calibration = shipped()
+    assert set(calibration.answer_at) >= {0.01, 0.02, 0.05}
+    assert 0 < calibration.clarify_at < 1
+    assert calibration.options == 3
+
+
+def test_the_shipped_thresholds_tighten_with_the_target() -> None:
+    thresholds = [p for _, p in sorted(shipped().answer_at.items())]
+    assert thresholds == sorted(thresholds, reverse=True)
+
+
+@pytest.mark.parametrize("name", ["score", "lead"])
+def test_the_shipped_probability_rises_with_score_and_lead(name: str) -> None:
+    right = shipped().right
+    steps = [right.probability(features(**{name: value / 10})) for value in range(11)]
+    assert steps == sorted(steps)
+    assert steps[-1] > steps[0]
+
+
+def test_a_calibration_with_other_features_is_refused() -> None:
+    text = files("ims_bot.core").joinpath(CALIBRATION_FILE).read_text(encoding="utf-8")
+    data = json.loads(text)
+    data["features"] = data["features"][:-1]
+    with pytest.raises(CalibrationError, match=r"^calibration\.json: its features"):
+        parse(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", r"^calibration\.json:1: invalid JSON"),
+        ("{}", r"^calibration\.json: missing or malformed field"),
+    ],
+)
+def test_a_broken_calibration_file_gives_one_line(text: str, message: str) -> None:
+    with pytest.raises(CalibrationError, match=message):
+        parse(text)
