@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 from convert import faq_yaml
+from ims_eval import held_out
 
 from ims_bot.core.confidence import Calibration, Features, assess
 from ims_bot.core.index import MatchIndex
@@ -69,10 +70,12 @@ def benchmark_split(name: str, split: str) -> tuple[MatchIndex, list[tuple[str, 
 
 def eval_sets() -> tuple[MatchIndex, dict[str, list[tuple[str, frozenset[str]]]]]:
     """The shipped FAQ's index and the development eval sets' queries, less urgent ones
-    (the safety triage answers those before any matching)."""
+    (the safety triage answers those before any matching); held-out sets are left out."""
     index = MatchIndex(load_faq(SHIPPED_FAQ))
     sets = {}
     for path in sorted(EVAL.glob("*.yaml")):
+        if held_out(path):
+            continue
         items = yaml.safe_load(path.read_text(encoding="utf-8"))
         sets[path.name] = [
             (
