@@ -30,7 +30,7 @@ COMMANDS = (
     ("show", "browse", "Show one FAQ entry in full."),
     ("check", "check", "Validate and lint the FAQ file."),
     ("report", "report", "Report the questions that went unanswered, for curators."),
-    ("test", "dialogues", "Run scripted dialogues and report each turn (JUnit XML, JSON)."),
+    ("test", "test", "Run scripted dialogues and report each turn (JUnit XML, JSON)."),
 )
 
 

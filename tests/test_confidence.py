@@ -74,7 +74,9 @@ def test_an_alternate_a_handoff_and_unknown_words_are_flagged(index: MatchIndex)
     assert candidates[0].entry.id == "cost"
     assert (measured.alternate, measured.handoff) == (1.0, 1.0)
     assert 0 < measured.unknown_share < 1
-    unknown = [term for term in index.read("price of treatment for zorblax") if term.term is None]
+    unknown = [
+        term for term in index.read_text("price of treatment for zorblax") if term.faq_word is None
+    ]
     assert [term.word for term in unknown] == ["for", "zorblax"]
     assert measured.unknown_weight == pytest.approx(
         math.log1p(DEFAULTS.function_weight + index.unknown_idf)

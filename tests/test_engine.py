@@ -58,7 +58,7 @@ def test_a_long_question_in_other_words_is_not_answered_on_its_lead(
         "sciatica and sciatic nerve pain down my leg, can ims treat sciatica, "
         "asks our warehouse barcode vendor"
     )
-    terms = story_engine.index.read(question)
+    terms = story_engine.index.read_text(question)
     best, runner_up = story_engine.index.rank(terms, 2)
     assert len(terms) >= LONG_WORDS and story_engine.index.known_share(terms) < LONG_KNOWN
     assert best.score >= max(LONG_FLOOR, LONG_RATIO * runner_up.score)

@@ -79,10 +79,10 @@ def test_leaving_a_phrasing_out_removes_its_evidence(mini_engine: Engine) -> Non
 
 
 def test_read_explains_every_word(mini_engine: Engine) -> None:
-    terms = {t.word: t for t in mini_engine.index.read("does the needle hurt zebra")}
-    assert terms["pain"].term == "pain"
+    terms = {t.word: t for t in mini_engine.index.read_text("does the needle hurt zebra")}
+    assert terms["pain"].faq_word == "pain"
     assert terms["the"].weight <= FUNCTION_WEIGHT
-    assert terms["zebra"].term is None
+    assert terms["zebra"].faq_word is None
     assert terms["zebra"].weight == mini_engine.index.unknown_idf
     assert terms["needl"].weight > terms["the"].weight
 
@@ -102,7 +102,7 @@ def test_everyday_words_weigh_little_and_are_not_read_as_faq_words() -> None:
         "  - id: calls\n    question: Does IMS affect wifi calling?\n    answer: A.\n"
         "  - id: stiffness\n    question: Can IMS loosen a stiff neck?\n    answer: B.\n"
     )
-    terms = MatchIndex(faq).read("my wife asked about the stuff")
+    terms = MatchIndex(faq).read_text("my wife asked about the stuff")
     assert Term("wife", None, FUNCTION_WEIGHT) in terms
     assert Term("stuff", None, FUNCTION_WEIGHT) in terms
     assert MatchIndex(faq).search("my wife asked about the stuff") == []
@@ -137,9 +137,9 @@ def test_words_only_other_meanings_of_ims_use_are_not_known() -> None:
 """
         )
     )
-    assert index.known_share(index.read("sore back")) == 1.0
-    assert index.known_share(index.read("member login")) == 0.0
-    assert index.known_share(index.read("back login")) == 0.5
+    assert index.known_share(index.read_text("sore back")) == 1.0
+    assert index.known_share(index.read_text("member login")) == 0.0
+    assert index.known_share(index.read_text("back login")) == 0.5
 
 
 def test_a_common_word_weighs_little_only_where_the_faq_does_not_use_it() -> None:
@@ -161,9 +161,9 @@ def test_a_common_word_weighs_little_only_where_the_faq_does_not_use_it() -> Non
 """
         )
     )
-    true, nothing = index.read("true nothing")
-    assert (nothing.term, nothing.weight) == (None, FUNCTION_WEIGHT)
-    assert true.term == "true" and true.weight > FUNCTION_WEIGHT
+    true, nothing = index.read_text("true nothing")
+    assert (nothing.faq_word, nothing.weight) == (None, FUNCTION_WEIGHT)
+    assert true.faq_word == "true" and true.weight > FUNCTION_WEIGHT
 
 
 def test_leaving_a_phrasing_out_leaves_no_rounding_remainder() -> None:

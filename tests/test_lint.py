@@ -112,7 +112,7 @@ def test_a_floor_keeps_every_entry_that_reaches_it(story_engine: Engine) -> None
     index = story_engine.index
     phrasings = [p for entry in story_engine.faq.entries for p in entry.phrasings]
     for phrasing in phrasings:
-        terms = index.read(phrasing)
+        terms = index.read_text(phrasing)
         for floor in (30.0, 58.0, 80.0):
             for exclude in (frozenset(), frozenset([phrasing])):
                 every = index.rank(terms, 5, exclude)

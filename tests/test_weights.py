@@ -77,9 +77,9 @@ def test_an_override_sets_the_weight_of_a_word() -> None:
     light = Engine(faq_of("weights: {knee: light}\n")).index
     assert light.idf["knee"] == DEFAULTS.function_weight < plain.idf["knee"]
     unknown = "is the gizmo safe"
-    assert [t.weight for t in plain.read(unknown) if t.word == "gizmo"] == [plain.unknown_idf]
+    assert [t.weight for t in plain.read_text(unknown) if t.word == "gizmo"] == [plain.unknown_idf]
     common = Engine(faq_of("weights: {gizmo: common}\n")).index
-    assert [t.weight for t in common.read(unknown) if t.word == "gizmo"] == [
+    assert [t.weight for t in common.read_text(unknown) if t.word == "gizmo"] == [
         DEFAULTS.function_weight
     ]
 

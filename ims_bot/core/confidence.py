@@ -79,13 +79,13 @@ def measure(
     """The features of a question from its read ``terms``, its ranked ``candidates`` (best
     first) and its asking ``sentence`` (``normalise.asking_sentence``; None for one sentence)."""
     length = math.log1p(len(terms))
-    unknown = math.log1p(sum(term.weight for term in terms if term.term is None))
+    unknown = math.log1p(sum(term.weight for term in terms if term.faq_word is None))
     unknown_share = 1.0 - index.known_share(terms) if terms else 1.0
     if not candidates:
         return Features(0.0, 0.0, 0.0, unknown_share, unknown, length, 0.0, 0.0, 0.0, 0.0, 0.5, 1.0)
     best = candidates[0]
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    asked = index.read(sentence) if sentence else []
+    asked = index.read_text(sentence) if sentence else []
     if asked:
         top = index.rank(asked, 1)
         agreement = 1.0 if top and top[0].order == best.order else 0.0
@@ -111,7 +111,7 @@ def assess(
     index: MatchIndex, question: str, limit: int = RANKED
 ) -> tuple[Features, list[Candidate]]:
     """Rank a sanitised ``question`` and measure it: its features and its candidates."""
-    terms = index.read(question)
+    terms = index.read_text(question)
     candidates = index.rank(terms, limit)
     return measure(index, terms, candidates, asking_sentence(question)), candidates
 

@@ -81,11 +81,14 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Term:
-    """How one question word was read: the FAQ word it stands for (None: unknown) and its weight."""
+    """How one question word was read."""
 
     word: str
-    term: str | None
+    """The normalised word (a match token)."""
+    faq_word: str | None
+    """The same word when the FAQ's phrasings use it, else None."""
     weight: float
+    """What it weighs: its inverse entry frequency, capped for light and common words."""
 
 
 def _blend(similarity: float, coverage: float, share: float) -> float:
@@ -213,7 +216,7 @@ class MatchIndex:
         """The weighted share of the read ``terms`` that the FAQ's phrasings use, leaving
         out words only its entries for other meanings of "IMS" use ("login")."""
         total = sum(term.weight for term in terms)
-        known = sum(term.weight for term in terms if term.term in self._topical)
+        known = sum(term.weight for term in terms if term.faq_word in self._topical)
         return known / total if total else 0.0
 
     def weighty(self, terms: list[Term]) -> list[Term]:
@@ -225,16 +228,18 @@ class MatchIndex:
         """The weighty ``terms`` that ``candidate``'s entry never uses: "what is the meaning
         of life" leaves "life" to what-is-ims, though the FAQ uses it elsewhere."""
         vocabulary = self._local[candidate.order]
-        return [term for term in self.weighty(terms) if term.term not in vocabulary]
+        return [term for term in self.weighty(terms) if term.faq_word not in vocabulary]
 
     def coverage(self, terms: list[Term], order: int) -> float:
         """The weighted share of the read ``terms`` that entry number ``order``'s phrasings
         use, together (the entry's whole vocabulary, not one phrasing)."""
         total = sum(term.weight for term in terms)
         local = self._local[order]
-        return sum(term.weight for term in terms if term.term in local) / total if total else 0.0
+        return (
+            sum(term.weight for term in terms if term.faq_word in local) / total if total else 0.0
+        )
 
-    def read(self, text: str) -> list[Term]:
+    def read_text(self, text: str) -> list[Term]:
         """How each distinct word of ``text`` is read against the FAQ's vocabulary."""
         return self.read_tokens(self.normaliser.tokens(text))
 
@@ -260,7 +265,7 @@ class MatchIndex:
             exclude: phrasings to leave out (the lint's leave-one-out check).
             floor: entries scoring below it before reranking may be left out (see ``rank``).
         """
-        return self.rank(self.read(text), limit, frozenset(exclude), floor)
+        return self.rank(self.read_text(text), limit, frozenset(exclude), floor)
 
     def rank(
         self,
@@ -285,7 +290,7 @@ class MatchIndex:
             [found for text in exclude for found in self._holders.get(text, ())] if exclude else []
         )
         excluded = {i for _, i in held}
-        known = [(term.term, term.weight) for term in terms if term.term is not None]
+        known = [(term.faq_word, term.weight) for term in terms if term.faq_word is not None]
         root = math.sqrt(query_weight)
         light = self._light(known, query_weight, root, floor) if floor > 0 else set()
         covered, reach, owners = self._gather(known, light)

@@ -161,8 +161,8 @@ class _Reader:
         if data is None:
             raise check.fail(None, "is empty")
         top = check.mapping(data, 1, "the language file")
-        sections = ("weights", "question_words", "shorthand", "smalltalk", "numbers")
-        sections += ("commands", "sentences")
+        sections: tuple[str, ...] = ("weights", "question_words", "shorthand", "smalltalk")
+        sections += ("numbers", "commands", "sentences")
         check.keys(top, set(sections), sections, "the language file")
         weights = check.mapping(top["weights"], top.line_of("weights"), "'weights'")
         check.keys(weights, {"light", "common"}, ("light", "common"), "'weights'")

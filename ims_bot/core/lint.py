@@ -141,7 +141,7 @@ def self_retrieval(engine: Engine) -> Iterator[Finding]:
                 )
                 continue
             # A phrasing left out is claimed only at answer_at: the floor finds every claim.
-            alone = index.rank(index.read(phrasing), 2, frozenset([phrasing]), floor)
+            alone = index.rank(index.read_text(phrasing), 2, frozenset([phrasing]), floor)
             claimed = alone and alone[0].entry.id != entry.id
             if claimed and alone[0].score >= faq.settings.answer_at:
                 yield Finding(

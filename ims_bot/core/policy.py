@@ -118,7 +118,7 @@ class Ask:
     @cached_property
     def asking(self) -> Decision:
         """The decision on the asking sentence alone."""
-        return self.match(self.engine.index.read(self.sentence))
+        return self.match(self.engine.index.read_text(self.sentence))
 
     @cached_property
     def matched(self) -> Decision:
@@ -312,5 +312,5 @@ def run(ask: Ask) -> Decision:
 def _words(terms: list[Term]) -> Figure:
     """The weightiest words of a reading, with their weights ("?": the FAQ does not use it)."""
     ranked = sorted(terms, key=lambda term: -term.weight)[:SHOWN_WORDS]
-    shown = [f"{t.word}{'' if t.term else '?'} {t.weight:.1f}" for t in ranked]
+    shown = [f"{t.word}{'' if t.faq_word else '?'} {t.weight:.1f}" for t in ranked]
     return ("words", ", ".join(shown) or "none")

@@ -129,7 +129,7 @@ def compose(decision: Decision, faq: Faq, question: str, top: int = 3) -> Reply:
         top: how many suggestions to attach.
     """
     triage = decision.triage
-    common = {
+    common: dict[str, Any] = {
         "question": question,
         "disclaimer": faq.disclaimer,
         "score": decision.score,
