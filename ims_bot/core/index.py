@@ -225,10 +225,10 @@ class MatchIndex:
         return [term for term in terms if term.weight > light]
 
     def uncovered(self, terms: list[Term], candidate: Candidate) -> list[Term]:
-        """The weighty ``terms`` that ``candidate``'s entry never uses: "what is the meaning
-        of life" leaves "life" to what-is-ims, though the FAQ uses it elsewhere."""
+        """The ``terms`` that ``candidate``'s entry never uses: of the weighty words of "what
+        is the meaning of life", what-is-ims leaves "life", though the FAQ uses it elsewhere."""
         vocabulary = self._local[candidate.order]
-        return [term for term in self.weighty(terms) if term.faq_word not in vocabulary]
+        return [term for term in terms if term.faq_word not in vocabulary]
 
     def coverage(self, terms: list[Term], order: int) -> float:
         """The weighted share of the read ``terms`` that entry number ``order``'s phrasings

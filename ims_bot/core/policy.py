@@ -103,11 +103,16 @@ class Ask:
         return asking_sentence(self.question) or ""
 
     @cached_property
+    def asked(self) -> tuple[str, ...]:
+        """The match tokens of the asking sentence."""
+        return self.engine.index.normaliser.tokens(self.sentence) if self.sentence else ()
+
+    @cached_property
     def story(self) -> list[Term]:
         """The words around the asking sentence (none if there is no such sentence)."""
         if not self.sentence:
             return []
-        asked = set(self.engine.index.normaliser.tokens(self.sentence))
+        asked = set(self.asked)
         return self.engine.index.read_tokens(t for t in self.tokens if t not in asked)
 
     @cached_property
@@ -118,7 +123,7 @@ class Ask:
     @cached_property
     def asking(self) -> Decision:
         """The decision on the asking sentence alone."""
-        return self.match(self.engine.index.read_text(self.sentence))
+        return self.match(self.engine.index.read_tokens(self.asked))
 
     @cached_property
     def matched(self) -> Decision:
@@ -135,8 +140,8 @@ class Ask:
         index, settings = self.engine.index, self.settings
         candidates = index.rank(terms, self.limit, self.exclude, self.floor)
         long = len(terms) >= settings.long_words and index.known_share(terms) >= settings.long_known
-        uncovered = index.uncovered(terms, candidates[0]) if candidates else []
         weighty = index.weighty(terms)
+        uncovered = index.uncovered(weighty, candidates[0]) if candidates else []
         grounded = not weighty or len(uncovered) < len(weighty)
         decision = decide(candidates, settings, long, grounded)
         figures = [_words(terms)]
@@ -158,8 +163,7 @@ class Ask:
         """Whether words mostly speak the FAQ's language: "my back is shot" does, "our
         company bought new software" does not. Only words weighing more than light words
         count: "I'm looking at IMS for our warehouse" is "looking" and "warehouse"."""
-        light = self.settings.function_weight
-        weighty = [term for term in terms if term.weight > light]
+        weighty = self.engine.index.weighty(terms)
         return not weighty or self.engine.index.known_share(weighty) >= self.settings.story_known
 
 
@@ -298,7 +302,7 @@ def run(ask: Ask) -> Decision:
         if decision is None:
             passed.append(name)
             continue
-        triage = ask.triage if name != "bare number" else Triage()
+        triage = ask.triage
         figures: list[Figure] = []
         if triage.mentions:
             figures.append(("triage", triage.explain().removeprefix("triage: ")))
