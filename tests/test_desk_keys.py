@@ -221,7 +221,7 @@ def test_a_danger_sign_shows_the_triage_banner(desk: Desk, mini_engine: Engine) 
     state = desk.keys("sharp chest pain after my session")
     assert state.banner is not None
     assert state.banner.startswith(mini_engine.faq.urgent.reply)
-    assert state.banner.endswith("happening now)")
+    assert "('chest pain': happening now)" in state.banner
     assert state.verdict().startswith("urgent")
     assert mini_engine.faq.urgent.reply not in [line for _, line in state.pane()]
 
@@ -234,8 +234,9 @@ def test_pasted_control_characters_never_reach_the_screen(desk: Desk) -> None:
 
 def test_triage_banner_names_the_advice_and_what_fired(mini_engine: Engine) -> None:
     banner = triage_banner(mini_engine.reply("I fainted"))
-    assert (
-        banner == f"{mini_engine.faq.urgent.reply}\ntriage: urgent urgent ('faint': happening now)"
+    assert banner == (
+        f"{mini_engine.faq.urgent.reply}\ntriage: urgent urgent ('faint': happening now); "
+        "model: 0.00 - (no telling words)"
     )
     assert triage_banner(mini_engine.reply("does it hurt")) is None
 

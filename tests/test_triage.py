@@ -222,10 +222,11 @@ def test_the_old_flat_form_loads_as_one_category() -> None:
 
 
 def test_the_explanation_names_the_category_and_context(triager: Triager) -> None:
+    silent = "model: 0.00 - (no telling words)"
     assert triager.scan("no chest pain").explain() == (
-        "triage: check chest ('chest pain': negated)"
+        f"triage: check chest ('chest pain': negated); {silent}"
     )
-    assert triager.scan("hello").explain() == "triage: no danger sign"
+    assert triager.scan("hello").explain() == f"triage: no danger sign; {silent}"
 
 
 def test_a_conversation_keeps_the_urgent_reply_through_an_internal_error(

@@ -139,13 +139,16 @@ class Context:
     ``ends``: other words that end the scope of a trigger before a sign ("but"; a
     trigger after it still reaches back: "short of breath, but it went away");
     ``pseudo``: phrases holding a trigger's words that are no trigger ("will not stop",
-    "2 year old").
+    "2 year old"); ``joins``: words that join a list, across which a trigger that reaches
+    one word reaches the list's later items too ("no red streaks or pus", "not dizzy or
+    faint").
     """
 
     triggers: tuple[tuple[ContextKind, Triggers], ...] = ()
     current: tuple[str, ...] = ()
     ends: tuple[str, ...] = ()
     pseudo: tuple[str, ...] = ()
+    joins: tuple[str, ...] = ()
     scope: int = 8
 
 

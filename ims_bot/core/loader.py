@@ -323,7 +323,8 @@ class Validator:
             return Context()
         what = "'context' of 'urgent'"
         context = self.mapping(data["context"], data.line_of("context"), what)
-        self.keys(context, {*CONTEXT_KINDS, "current", "ends", "pseudo", "scope"}, (), what)
+        known = {*CONTEXT_KINDS, "current", "ends", "pseudo", "joins", "scope"}
+        self.keys(context, known, (), what)
         triggers = []
         for kind in CONTEXT_KINDS:
             if kind in context:
@@ -337,6 +338,7 @@ class Validator:
             current=self.texts(context, "current", what)[0],
             ends=self.texts(context, "ends", what)[0],
             pseudo=self.texts(context, "pseudo", what)[0],
+            joins=self.texts(context, "joins", what)[0],
             scope=scope,
         )
 

@@ -36,10 +36,14 @@ from rapidfuzz.distance import OSA
 from ims_bot.core.faq import ContextKind, Urgent
 from ims_bot.core.normalise import Normaliser, sentences, stem, words
 from ims_bot.core.settings import DEFAULTS, Settings
+from ims_bot.core.urgency import Opinion, UrgencyModel, shipped
 
 Level = Literal["urgent", "check", "unwell"]
 RIGHT = 1
 """How many words may stand between a ``right_before`` or ``right_after`` trigger and its sign."""
+LIST_REACH = 4
+"""How many words a list ahead of a sign may take ("no red streaks or" pus): beyond it, a
+joining word no longer carries a trigger that reaches one word."""
 YEAR = "#year"
 """A word of a trigger or form that stands for any year from 1900 to 2099."""
 WordCheck = Callable[[str], bool]
@@ -75,6 +79,8 @@ class Triage:
     category: str | None = None
     mentions: tuple[Mention, ...] = ()
     situation: str | None = None
+    opinion: Opinion | None = None
+    """The emergency model's opinion, where the triage asked it."""
 
     @property
     def alert(self) -> dict[str, str] | None:
@@ -84,12 +90,16 @@ class Triage:
         return {"level": "urgent" if self.level == "urgent" else "check", "category": self.category}
 
     def explain(self) -> str:
-        """One line for staff: what fired and which context."""
+        """One line for staff: what fired, which context, and the model's opinion."""
+        model = f"; {self.opinion.explain()}" if self.opinion else ""
         if not self.mentions:
-            return "triage: no danger sign"
+            found = (
+                f"{self.level} {self.category}, no danger sign" if self.level else "no danger sign"
+            )
+            return f"triage: {found}{model}"
         first = next((m for m in self.mentions if m.category == self.category), self.mentions[0])
         context = ", ".join(first.context) or "happening now"
-        return f"triage: {self.level} {self.category} ('{first.words}': {context})"
+        return f"triage: {self.level} {self.category} ('{first.words}': {context}){model}"
 
 
 _Form = tuple[str, ...]
@@ -148,6 +158,8 @@ class Triager:
             words are the FAQ's own).
         dictionary: whether a word is a word of its own (never read as a typing slip);
             by default the packaged word lists (see ``is_word``).
+        model: the emergency model asked for a second opinion: by default the packaged
+            one (``urgency.shipped``, read when first needed); None asks none.
     """
 
     def __init__(
@@ -156,9 +168,12 @@ class Triager:
         normaliser: Normaliser,
         dictionary: WordCheck | None = None,
         settings: Settings = DEFAULTS,
+        model: UrgencyModel | Literal["shipped"] | None = "shipped",
     ) -> None:
         self.urgent = urgent
         self.min_slip = settings.triage_min_slip
+        self.settings = settings
+        self._model = model
         self.normaliser = normaliser
         self._is_word = dictionary or is_word
         self._concept_forms = Phrases(
@@ -202,6 +217,7 @@ class Triager:
         self._current = Phrases(current)
         self._stops = Phrases([*current, *((self._read_form(w), None) for w in context.ends)])
         self._pseudo_triggers = Phrases((self._read_form(p), None) for p in context.pseudo)
+        self._joins = frozenset(stem(word) for join in context.joins for word in words(join))
         self._scope = scope
         self._slips: dict[str, str] = {}
         self._own = frozenset(
@@ -292,15 +308,30 @@ class Triager:
                 into += self._mentions(tokens, places, signs)
         situation = next((m.category for m in situations if "negated" not in m.context), None)
         found.sort(key=lambda m: self._order[m.category])
+        model = shipped() if self._model == "shipped" else self._model
+        opinion = model.assess(text) if model else None
+        p = opinion.probability if opinion else None
+        settings = self.settings
         now = [m for m in found if m.now]
         if now:
-            return Triage("urgent", now[0].category, tuple(found), situation)
+            return Triage("urgent", now[0].category, tuple(found), situation, opinion)
+        guessed = self._category(opinion)
+        if p is not None and p >= settings.urgency_alone and not found:
+            return Triage("urgent", guessed, (), situation, opinion)
         if found:
-            return Triage("check", found[0].category, tuple(found), situation)
+            return Triage("check", found[0].category, tuple(found), situation, opinion)
         felt = [m for m in unwell if m.now]
         if felt:
-            return Triage("unwell", "unwell", tuple(felt), situation)
-        return Triage(situation=situation)
+            return Triage("unwell", "unwell", tuple(felt), situation, opinion)
+        if p is not None and p >= settings.urgency_check:
+            return Triage("check", guessed, (), situation, opinion)
+        return Triage(situation=situation, opinion=opinion)
+
+    def _category(self, opinion: Opinion | None) -> str:
+        """The FAQ's category the model's opinion names, else the FAQ's first."""
+        if opinion is not None and opinion.category in self._order:
+            return opinion.category
+        return self.urgent.categories[0].id
 
     def _concepts(self, tokens: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
         """Where each concept occurs in ``tokens``: (start, end) spans, none of them in a
@@ -357,7 +388,7 @@ class Triager:
             target = next((i for i in range(max(after, start), end) if i in covered), None)
             if (
                 target is not None
-                and target - after <= reach
+                and target - after - self._listed(tokens[after:target]) <= reach
                 and ignored.isdisjoint(range(at, after))
                 and not self._stops.any_in(tokens[after:target])
             ):
@@ -371,6 +402,13 @@ class Triager:
             ):
                 kinds.append(kind)
         return tuple(dict.fromkeys(kinds))
+
+    def _listed(self, gap: Sequence[str]) -> int:
+        """How many words of ``gap`` (between a trigger and its sign) are earlier items of a
+        list the sign ends ("red streaks or" in "no red streaks or pus"); none when the
+        list is longer than ``LIST_REACH``."""
+        joined = max((n + 1 for n, token in enumerate(gap) if token in self._joins), default=0)
+        return joined if joined <= LIST_REACH else 0
 
 
 def _at(tokens: Sequence[str], at: int, form: _Form) -> bool:

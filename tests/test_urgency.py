@@ -1,0 +1,154 @@
+"""The emergency model: its features, its file, and how the triage combines it with signs.
+
+The models here are built by hand, so each test says exactly what the model thinks; the
+shipped model is measured with the development lists (``test_triage_lists.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+
+import pytest
+
+from ims_bot.core.engine import Engine
+from ims_bot.core.loader import parse_faq
+from ims_bot.core.triage import Triager
+from ims_bot.core.urgency import Linear, UrgencyModel, UrgencyModelError, features, parse
+
+FAQ_TEXT = """
+disclaimer: General information only.
+escalation: Please ask your physiotherapist.
+urgent:
+  check: If this is happening now, call 911.
+  unwell:
+    reply: If you feel unwell now, tell the front desk or call 911.
+    signs: [[me, unwell]]
+  concepts:
+    me: [i, my]
+    chest: [chest]
+    pain: [pain, tight]
+    unwell: [shaky]
+    faint: [faint]
+  categories:
+    - id: chest
+      reply: Chest pain is an emergency. Call 911.
+      signs: [[chest, pain]]
+    - id: seizure
+      reply: A seizure is an emergency. Call 911.
+      signs: [[convulsing]]
+  context:
+    negated:
+      right_before: ["no", not]
+    historical:
+      after: [years ago]
+    joins: [or]
+entries:
+  - id: sore
+    question: Will I be sore after IMS?
+    alternates: [does ims hurt]
+    answer: Some soreness is common.
+"""
+
+MODEL = UrgencyModel(
+    emergency=Linear(-4.0, {"foam": 6.0, "thrash": 3.0, "rigid": 2.5, "ims": -3.0}),
+    categories={
+        "seizure": Linear(0.0, {"foam": 1.0, "thrash": 1.0}),
+        "chest": Linear(0.0, {"chest": 1.0}),
+    },
+)
+"""P = 0.88 for "foaming", 0.18 for "rigid", 0.99 for "foaming and thrashing"; a tie
+between categories goes to the first."""
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(parse_faq(FAQ_TEXT, "urgency.yaml"))
+
+
+def triager(engine: Engine, model: UrgencyModel | None = MODEL, **settings: float) -> Triager:
+    faq = engine.faq
+    chosen = replace(faq.settings, **settings)
+    return Triager(faq.urgent, engine.index.normaliser, settings=chosen, model=model)
+
+
+def test_features_are_stems_and_neighbouring_pairs_within_a_sentence() -> None:
+    found = features("He is foaming. Help!")
+    assert {"he", "is", "foam", "help"} <= found
+    assert {"he is", "is foam", "foam |", "| help", "help |"} <= found
+    assert "foam help" not in found
+
+
+def test_the_probability_is_the_logistic_of_the_summed_weights() -> None:
+    opinion = MODEL.assess("he is foaming")
+    assert opinion.probability == pytest.approx(1 / (1 + math.exp(-2.0)))
+    assert opinion.category == "seizure"
+    assert opinion.reasons == ("foam",)
+    assert MODEL.assess("rigid and thrashing and foaming").reasons == ("foam", "thrash", "rigid")
+    assert MODEL.assess("").probability == pytest.approx(1 / (1 + math.exp(4.0)))
+
+
+def test_the_explanation_names_the_probability_category_and_words() -> None:
+    assert MODEL.assess("he is foaming").explain() == "model: 0.88 seizure ('foam')"
+    assert MODEL.assess("hello").explain() == "model: 0.02 seizure (no telling words)"
+
+
+def test_a_model_file_round_trips_and_bad_ones_are_refused_in_one_line() -> None:
+    text = json.dumps(
+        {
+            "emergency": {"intercept": -4.0, "weights": {"foam": 6.0}},
+            "categories": {"seizure": {"intercept": 0.0, "weights": {"foam": 1.0}}},
+        }
+    )
+    assert parse(text).assess("foaming").category == "seizure"
+    with pytest.raises(UrgencyModelError, match=r"^urgency.json:1: invalid JSON"):
+        parse("{", "urgency.json")
+    with pytest.raises(UrgencyModelError, match="missing or malformed field: 'categories'"):
+        parse(json.dumps({"emergency": {"intercept": 0, "weights": {}}}), "urgency.json")
+    with pytest.raises(UrgencyModelError, match="malformed"):
+        parse(json.dumps({"emergency": {"intercept": "x", "weights": {}}, "categories": {}}))
+
+
+def test_the_model_alone_makes_a_sure_message_urgent_with_its_category(engine: Engine) -> None:
+    found = triager(engine).scan("the man next to me is foaming and thrashing")
+    assert (found.level, found.category, found.mentions) == ("urgent", "seizure", ())
+    assert found.explain() == (
+        "triage: urgent seizure, no danger sign; model: 0.99 seizure ('foam', 'thrash')"
+    )
+
+
+def test_a_likely_message_is_opened_by_the_line_and_a_doubtful_one_is_left_alone(
+    engine: Engine,
+) -> None:
+    assert triager(engine).scan("he is foaming").level == "check"
+    assert triager(engine).scan("he went rigid").level is None
+    assert triager(engine, urgency_check=0.15).scan("he went rigid").level == "check"
+    assert triager(engine, urgency_alone=0.8).scan("he is foaming").level == "urgent"
+
+
+def test_a_sign_happening_now_stays_urgent_whatever_the_model_says(engine: Engine) -> None:
+    found = triager(engine).scan("chest pain after ims")
+    assert found.opinion is not None and found.opinion.probability < 0.01
+    assert (found.level, found.category) == ("urgent", "chest")
+
+
+def test_the_model_does_not_overrule_a_sign_read_in_context(engine: Engine) -> None:
+    found = triager(engine).scan("no chest pain, he is foaming and thrashing")
+    assert (found.level, found.category) == ("check", "chest")
+
+
+def test_the_unwell_fallback_comes_before_the_models_line(engine: Engine) -> None:
+    assert triager(engine, urgency_check=0.01).scan("i feel shaky").level == "unwell"
+
+
+def test_no_model_leaves_the_signs_alone(engine: Engine) -> None:
+    assert triager(engine, model=None).scan("he is foaming and thrashing").level is None
+    assert triager(engine, model=None).scan("my chest is tight").level == "urgent"
+
+
+def test_a_negation_reaches_across_a_list_joined_by_or(engine: Engine) -> None:
+    scan = triager(engine, model=None).scan
+    assert scan("no pain or chest pain").level == "check"
+    assert scan("no faint or tight chest").level == "check"
+    assert scan("no one or two or three or four of them chest pain").level == "urgent"
