@@ -37,10 +37,11 @@ _SPACE = re.compile(r"\s+")
 @functools.cache
 def _sentence_ends() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Where a sentence ends: after ".", "!" or "?", or at a comma before a question word
-    ("my back has been sore for years, can IMS help?"); and where a clause ends, at those
-    and at ";" or a new line."""
+    ("my back has been sore for years, can IMS help?"; not before "can't", "don't" or "can
+    not", which tell rather than ask); and where a clause ends, at those and at ";" or a
+    new line."""
     asking = "|".join(map(re.escape, language().question_words))
-    comma = rf",\s*(?=(?:{asking})\b)"
+    comma = rf",\s*(?=(?:{asking})\b(?!['’]t\b|n['’]t\b|\s+not\b))"
     return (
         re.compile(rf"(?<=[.!?])\s+|{comma}", re.IGNORECASE),
         re.compile(rf"[.!?;]+(?:\s+|$)|\n|{comma}", re.IGNORECASE),
