@@ -21,8 +21,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from ims_bot.core.normalise import sentences, stem, words
@@ -119,5 +119,6 @@ def _linear(data: dict[str, Any]) -> Linear:
 
 @cache
 def shipped() -> UrgencyModel:
-    """The packaged model, read once."""
-    return parse(files("ims_bot.core").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    """The packaged model, read once (beside this module: ``importlib.resources`` would
+    cost a one-shot ``ask`` more time than reading the file)."""
+    return parse(Path(__file__).with_name(MODEL_FILE).read_text(encoding="utf-8"))
