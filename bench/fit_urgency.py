@@ -148,6 +148,7 @@ def _fit(x: list[str], y: list[object], c: float, balanced: bool) -> tuple[list,
                 penalty="l1",
                 solver="liblinear",
                 max_iter=5000,
+                random_state=0,
                 class_weight="balanced" if balanced else None,
             ).fit(matrix, labels)
             weights.append((wanted, float(model.intercept_[0]), model.coef_[0]))
