@@ -270,6 +270,11 @@ ONE_CATEGORY = "  concepts: {a: [x]}\n  categories:\n    - {id: c, reply: r, sig
             "situation names unknown id 'nowhere'",
         ),
         (ONE_CATEGORY + "  context: {negated: {ahead: [no]}}\n", 7, "unknown key 'ahead'"),
+        (
+            ONE_CATEGORY.replace("[[a]]}", "[[a]], still_urgent: [later]}"),
+            6,
+            "'later' in 'still_urgent' of category 'c' is not one of negated, historical,",
+        ),
     ],
 )
 def test_a_broken_triage_section_is_a_file_line_error(urgent: str, line: int, reason: str) -> None:
@@ -278,3 +283,17 @@ def test_a_broken_triage_section_is_a_file_line_error(urgent: str, line: int, re
     with pytest.raises(FaqError) as caught:
         parse_faq(text, "t.yaml")
     assert str(caught.value).startswith(f"t.yaml:{line}: {reason}")
+
+
+def test_a_habitual_sign_is_urgent_only_where_its_category_says_so() -> None:
+    text = FAQ_TEXT.replace(
+        "      signs: [[want to die], [kill myself]]",
+        "      signs: [[want to die], [kill myself]]\n      still_urgent: [habitual]",
+    ).replace("    other:\n", "    habitual:\n      before: [sometimes]\n    other:\n")
+    faq = parse_faq(text, "habitual.yaml")
+    scan = Triager(faq.urgent, Engine(faq).index.normaliser).scan
+    thoughts = scan("sometimes i want to die")
+    assert (thoughts.level, thoughts.category) == ("urgent", "self-harm")
+    assert thoughts.mentions[0].context == ("habitual",)
+    assert scan("sometimes i get chest pain").level == "check"
+    assert scan("i wanted to die years ago").level == "check"

@@ -138,8 +138,12 @@ def test_the_model_does_not_overrule_a_sign_read_in_context(engine: Engine) -> N
     assert (found.level, found.category) == ("check", "chest")
 
 
-def test_the_unwell_fallback_comes_before_the_models_line(engine: Engine) -> None:
+def test_the_unwell_fallback_comes_before_the_models_line_but_not_its_certainty(
+    engine: Engine,
+) -> None:
     assert triager(engine, urgency_check=0.01).scan("i feel shaky").level == "unwell"
+    sure = triager(engine).scan("i feel shaky and he is foaming and thrashing")
+    assert (sure.level, sure.category) == ("urgent", "seizure")
 
 
 def test_no_model_leaves_the_signs_alone(engine: Engine) -> None:

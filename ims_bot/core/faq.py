@@ -81,10 +81,17 @@ class Weighting:
     line: int = 0
 
 
-ContextKind = Literal["negated", "historical", "hypothetical", "other"]
-CONTEXT_KINDS: tuple[ContextKind, ...] = ("negated", "historical", "hypothetical", "other")
+ContextKind = Literal["negated", "historical", "habitual", "hypothetical", "other"]
+CONTEXT_KINDS: tuple[ContextKind, ...] = (
+    "negated",
+    "historical",
+    "habitual",
+    "hypothetical",
+    "other",
+)
 """What a context trigger says of a danger sign in its scope: it is denied, it happened
-in the past, it is asked about in general or feared, or it is someone else's history."""
+in the past, it comes and goes ("sometimes", "when I run"), it is asked about in general
+or feared, or it is someone else's history."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,10 @@ class Category:
     line: int = 0
     reach: int | None = None
     """How many other words may stand between a sign's concepts (None: the default)."""
+    still_urgent: tuple[ContextKind, ...] = ()
+    """Context kinds after which a sign of this category is still urgent: thoughts of
+    self-harm that come "sometimes" are a danger now, chest pain that comes "when I run"
+    is not an emergency."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import hashlib
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ims_bot.core import yamlfile
 from ims_bot.core.faq import (
@@ -22,6 +22,7 @@ from ims_bot.core.faq import (
     WEIGHT_LEVELS,
     Category,
     Context,
+    ContextKind,
     Entry,
     Faq,
     Review,
@@ -222,7 +223,8 @@ class Validator:
         built = []
         for item, line in categories:
             what = "a category of 'urgent'"
-            self.keys(item, {"id", "reply", "signs", "reach"}, ("id", "reply", "signs"), what)
+            known = {"id", "reply", "signs", "reach", "still_urgent"}
+            self.keys(item, known, ("id", "reply", "signs"), what)
             category_id = self.text(item, "id", what)
             if category_id in seen:
                 raise self.fail(
@@ -233,7 +235,8 @@ class Validator:
             signs = self.signs(item, f"category '{category_id}'", concepts)
             reach = self.whole(item, "reach", 0, 30) if "reach" in item else None
             reply = self.text(item, "reply", what)
-            built.append(Category(category_id, reply, signs, line, reach))
+            still = self.context_kinds(item, "still_urgent", f"category '{category_id}'")
+            built.append(Category(category_id, reply, signs, line, reach, still))
         unwell_reply = Urgent.unwell
         unwell_signs: tuple[tuple[str, ...], ...] = ()
         if "unwell" in data:
@@ -317,6 +320,16 @@ class Validator:
                 names.append(element)
             signs.append(tuple(names))
         return tuple(signs)
+
+    def context_kinds(self, data: LineDict, key: str, what: str) -> tuple[ContextKind, ...]:
+        """The context kinds listed under ``key``, each one of ``CONTEXT_KINDS``."""
+        kinds, lines = self.texts(data, key, what)
+        for kind, line in zip(kinds, lines, strict=True):
+            if kind not in CONTEXT_KINDS:
+                raise self.fail(
+                    line, f"'{kind}' in '{key}' of {what} is not one of {', '.join(CONTEXT_KINDS)}"
+                )
+        return cast(tuple[ContextKind, ...], kinds)
 
     def context(self, data: LineDict) -> Context:
         if data.get("context") is None:

@@ -183,6 +183,9 @@ class Triager:
             t for t in self._concept_forms.by_first if len(t) >= self.min_slip and t.isalpha()
         )
         self._order = {category.id: n for n, category in enumerate(urgent.categories)}
+        self._still_urgent = {
+            category.id: set(category.still_urgent) for category in urgent.categories
+        }
         self._signs = [
             (
                 category.id,
@@ -312,7 +315,7 @@ class Triager:
         opinion = model.assess(text) if model else None
         p = opinion.probability if opinion else None
         settings = self.settings
-        now = [m for m in found if m.now]
+        now = [m for m in found if set(m.context) <= self._still_urgent[m.category]]
         if now:
             return Triage("urgent", now[0].category, tuple(found), situation, opinion)
         guessed = self._category(opinion)
