@@ -6,12 +6,18 @@ shipped model is measured with the development lists (``test_triage_lists.py``).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ims_bot.core import urgency
 from ims_bot.core.engine import Engine
 from ims_bot.core.loader import parse_faq
 from ims_bot.core.triage import Triager
@@ -156,3 +162,41 @@ def test_a_negation_reaches_across_a_list_joined_by_or(engine: Engine) -> None:
     assert scan("no pain or chest pain").level == "check"
     assert scan("no faint or tight chest").level == "check"
     assert scan("no one or two or three or four of them chest pain").level == "urgent"
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=150, deadline=None)
+def test_any_text_gets_a_probability_and_a_category(text: str) -> None:
+    opinion = MODEL.assess(text)
+    assert 0.0 <= opinion.probability <= 1.0
+    assert opinion.category in MODEL.categories
+    assert len(opinion.reasons) <= 3
+
+
+@pytest.mark.shipped_faq
+def test_the_shipped_model_was_fitted_on_development_lists_only() -> None:
+    data = json.loads(Path(urgency.__file__).with_name(urgency.MODEL_FILE).read_text())
+    assert data["fitted_on"] and not any("heldout" in source for source in data["fitted_on"])
+    model = urgency.parse(json.dumps(data))
+    assert set(model.categories) >= {"breathing", "chest-heart", "stroke", "self-harm"}
+    assert model.assess("cant breathe").probability > 0.9
+    assert model.assess("does ims hurt").probability < 0.1
+
+
+def test_the_fit_refuses_a_held_out_list(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    spec = importlib.util.spec_from_file_location(
+        "fit_urgency", Path(__file__).parents[1] / "bench" / "fit_urgency.py"
+    )
+    assert spec is not None and spec.loader is not None
+    fit = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = fit
+    sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
+    try:
+        spec.loader.exec_module(fit)
+    finally:
+        sys.path.pop(0)
+    listed = tmp_path / "ordinary.yaml"
+    listed.write_text("# held-out: frozen on arrival\nquestions: [is ims safe]\n")
+    with pytest.raises(SystemExit, match="held-out list may not be fitted on"):
+        fit._development(listed)
