@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,21 @@ def test_ask_json_has_the_contract(mini_faq: Faq) -> None:
     assert data["text"].endswith(mini_faq.disclaimer)
     assert set(data) == JSON_KEYS
     assert data["alert"] is None
+
+
+def test_ask_explain_shows_the_rule_and_the_calibrated_probability() -> None:
+    status, out, _ = run("ask", "--explain", "does ims hurt")
+    assert status == 0
+    assert "rule: whole question" in out
+    probability = re.search(r"probability: (0\.\d\d|1\.00) that is-ims-painful is right", out)
+    assert probability is not None
+    assert "features: score " in out
+    status, out, _ = run("ask", "--json", "--explain", "does ims hurt")
+    figures = json.loads(out)["trace"]["figures"]
+    assert figures["probability"].split()[1:4] == ["that", "is-ims-painful", "is"]
+    assert "coverage" in figures["features"]
+    status, out, _ = run("ask", "--json", "--explain", "hi")
+    assert "probability" not in json.loads(out)["trace"]["figures"]
 
 
 def test_ask_reads_one_question_per_line() -> None:

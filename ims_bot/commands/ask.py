@@ -9,15 +9,20 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ims_bot.commands.common import engine, whole
 from ims_bot.core.conversation import Conversation
+from ims_bot.core.engine import Engine
+from ims_bot.core.normalise import sanitise
 from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus
 from ims_bot.ui.wrap import output_width, wrap
 
 PROMPT = "Question: "
+RANKED_KINDS = ("answer", "clarify", "escalate", "handoff")
+"""The reply kinds decided from a ranking: ``--explain`` adds the calibrated probability."""
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -71,6 +76,8 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     width = output_width(env.stdout_isatty, env.environ)
     for question in questions(args, env):
         reply = Conversation(prepared, top=args.top, menu=False).respond(question)
+        if args.explain and reply.kind in RANKED_KINDS:
+            reply = with_probability(reply, prepared, question)
         if args.json:
             env.stdout.write(json.dumps(reply.to_json(explain=args.explain)) + "\n")
         else:
@@ -80,6 +87,14 @@ def run(args: argparse.Namespace, env: Environment) -> int:
             env.stdout.write(wrap(text, width) + "\n\n")
         env.stdout.flush()
     return ExitStatus.OK
+
+
+def with_probability(reply: Reply, prepared: Engine, question: str) -> Reply:
+    """``reply`` with the calibrated probability and its features added to its trace."""
+    from ims_bot.core.confidence import figures
+
+    added = figures(prepared.index, sanitise(question))
+    return replace(reply, trace=replace(reply.trace, figures=(*reply.trace.figures, *added)))
 
 
 def answer_text(reply: Reply) -> str:

@@ -192,3 +192,27 @@ def shipped() -> Calibration:
     """The packaged calibration, read once."""
     text = files("ims_bot.core").joinpath(CALIBRATION_FILE).read_text(encoding="utf-8")
     return parse(text)
+
+
+def figures(index: MatchIndex, question: str) -> tuple[tuple[str, str], ...]:
+    """The calibrated probability that the best entry for ``question`` is right, and the
+    features it was computed from, as trace figures (shown beside the rules' decision)."""
+    features, candidates = assess(index, question)
+    if not candidates:
+        return (("probability", "none: no entry shares a word with it"),)
+    model = shipped()
+    right = model.right.probability(features)
+    among = model.among.probability(features)
+    named = ", ".join(
+        f"{name} {value:.2f}"
+        for name, value in zip(Features.names(), features.vector(), strict=True)
+    )
+    best = candidates[0].entry.id
+    return (
+        (
+            "probability",
+            f"{right:.2f} that {best} is right, {among:.2f} that the right entry is among "
+            f"the best {model.options} (calibrated; the rules above decide)",
+        ),
+        ("features", named),
+    )
