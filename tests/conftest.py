@@ -7,6 +7,7 @@ curator's edit of it never breaks a unit test.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from ims_bot.commands import common
-from ims_bot.core import triage
+from ims_bot.core import confidence, triage
+from ims_bot.core.confidence import Calibration, Calibrator, Features
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
 from ims_bot.core.loader import load_faq
@@ -70,7 +72,18 @@ def no_shipped_faq(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(common, "default_path", guarded)
     monkeypatch.setattr(triage, "shipped", lambda: SILENT_MODEL)
+    monkeypatch.setattr(confidence, "shipped", lambda: DOUBTFUL_CALIBRATION)
 
+
+def _constant(p: float) -> Calibrator:
+    """A calibrator that gives every question probability ``p``."""
+    size = len(Features.names())
+    return Calibrator((0.0,) * size, (1.0,) * size, (0.0,) * size, math.log(p / (1 - p)))
+
+
+DOUBTFUL_CALIBRATION = Calibration(_constant(0.01), _constant(0.5), {0.02: 0.9}, 0.5, 3)
+"""The calibration unit tests get: it never turns a clarification into an answer, so a
+test's decisions rest on its own FAQ and the reply policy's rules."""
 
 SILENT_MODEL = UrgencyModel(Linear(-30.0, {}), {})
 """The emergency model unit tests get: it finds nothing, so a test's triage rests on its

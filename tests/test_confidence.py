@@ -9,8 +9,10 @@ from importlib.resources import files
 
 import pytest
 
+from ims_bot.core import confidence
 from ims_bot.core.confidence import (
     CALIBRATION_FILE,
+    Calibration,
     CalibrationError,
     Calibrator,
     Features,
@@ -18,6 +20,7 @@ from ims_bot.core.confidence import (
     parse,
     shipped,
 )
+from ims_bot.core.engine import Engine
 from ims_bot.core.index import MatchIndex
 from ims_bot.core.loader import parse_faq
 from ims_bot.core.settings import DEFAULTS
@@ -175,3 +178,37 @@ def test_a_calibration_with_other_features_is_refused() -> None:
 def test_a_broken_calibration_file_gives_one_line(text: str, message: str) -> None:
     with pytest.raises(CalibrationError, match=message):
         parse(text)
+
+
+def calibration_of(p: float) -> Calibration:
+    """A calibration that gives every question probability ``p`` of its best entry."""
+    size = len(Features.names())
+    constant = Calibrator((0.0,) * size, (1.0,) * size, (0.0,) * size, math.log(p / (1 - p)))
+    return Calibration(constant, constant, {0.02: 0.9}, 0.5, 3)
+
+
+def test_a_likely_clarification_is_answered_and_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = Engine(parse_faq(FAQ, "faq.yaml"))
+    monkeypatch.setattr(confidence, "shipped", lambda: calibration_of(0.95))
+    decision = engine.decide("does it help pain")
+    assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "knee")
+    assert ("probability", "0.95, answered from 0.85") in decision.trace.figures
+
+
+def test_an_unlikely_clarification_keeps_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = Engine(parse_faq(FAQ, "faq.yaml"))
+    monkeypatch.setattr(confidence, "shipped", lambda: calibration_of(0.6))
+    decision = engine.decide("does it help pain")
+    assert [e.id for e in decision.options] == ["knee", "shoulder"]
+    assert ("probability", "0.60, options below 0.85") in decision.trace.figures
+
+
+def test_a_clarification_near_a_handoff_or_set_off_is_never_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(confidence, "shipped", lambda: calibration_of(0.99))
+    assert Engine(parse_faq(FAQ, "faq.yaml")).decide("knee price").kind == "clarify"
+    kept = FAQ.replace("entries:", "settings: {clarify_answered_at: 1}\nentries:")
+    assert Engine(parse_faq(kept, "faq.yaml")).decide("does it help pain").kind == "clarify"

@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from ims_bot.core.faq import OFF_TOPIC
@@ -190,8 +190,7 @@ def _calibrator(model: dict[str, Any]) -> Calibrator:
 @cache
 def shipped() -> Calibration:
     """The packaged calibration, read once."""
-    text = files("ims_bot.core").joinpath(CALIBRATION_FILE).read_text(encoding="utf-8")
-    return parse(text)
+    return parse(Path(__file__).with_name(CALIBRATION_FILE).read_text(encoding="utf-8"))
 
 
 def figures(index: MatchIndex, question: str) -> tuple[tuple[str, str], ...]:

@@ -30,6 +30,7 @@ from ims_bot.core.decide import (
     Decision,
     Figure,
     decide,
+    handoff_nearby,
     on_asking_sentence,
     story_handoff,
 )
@@ -144,12 +145,38 @@ class Ask:
         uncovered = index.uncovered(weighty, candidates[0]) if candidates else []
         grounded = not weighty or len(uncovered) < len(weighty)
         decision = decide(candidates, settings, long, grounded)
+        if decision.kind == "clarify":
+            decision = self.answered_clarify(decision, terms)
         figures = [_words(terms)]
         if uncovered:
             figures.append(("not in the best entry", ", ".join(t.word for t in uncovered)))
         return replace(
             decision, trace=replace(decision.trace, figures=(*decision.trace.figures, *figures))
         )
+
+    def answered_clarify(self, decision: Decision, terms: list[Term]) -> Decision:
+        """``decision`` (a clarify), answered instead when the calibrated probability that
+        its best entry is right reaches ``clarify_answered_at`` and no hand-off entry
+        stands near it ("How long will the benefits of IMS last?" need not ask "Did you
+        mean")."""
+        from ims_bot.core.confidence import measure, shipped  # read on the first clarify
+
+        settings, candidates = self.settings, decision.candidates
+        if not candidates or handoff_nearby(candidates[0], candidates, settings) is not None:
+            return decision
+        best = candidates[0]
+        features = measure(self.engine.index, terms, candidates, self.sentence or None)
+        right = shipped().right.probability(features)
+        bar = settings.clarify_answered_at
+        verdict = "answered from" if right >= bar else "options below"
+        trace = replace(
+            decision.trace,
+            figures=(*decision.trace.figures, ("probability", f"{right:.2f}, {verdict} {bar:g}")),
+        )
+        if right < bar:
+            return replace(decision, trace=trace)
+        kind, entry = best.entry.kind, best.entry
+        return Decision(kind, entry=entry, score=best.score, candidates=candidates, trace=trace)
 
     def says_something(self, terms: list[Term]) -> bool:
         """Whether words say anything of their own: one weighs more than a light word

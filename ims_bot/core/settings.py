@@ -37,6 +37,11 @@ class Settings:
     """An ordinary answer is withheld when a hand-off entry scores within this many points."""
     option_window: float = _setting(20.0, 0, 100)
     """Options shown in a clarify score within this many points of the best."""
+    clarify_answered_at: float = _setting(0.85, 0, 1)
+    """A question the rules would answer with options is answered instead when the
+    calibrated model (``confidence.py``) gives its best entry at least this probability
+    of being right, unless a hand-off entry stands within ``handoff_window`` of it (1
+    keeps every clarification)."""
     long_words: int = _setting(12, 1, 1000)
     """How many distinct words make a question long: its best entry may then be answered
     on a clear relative lead (``long_floor``, ``long_ratio``)."""
