@@ -194,7 +194,7 @@ def test_a_likely_clarification_is_answered_and_says_why(
     monkeypatch.setattr(confidence, "shipped", lambda: calibration_of(0.95))
     decision = engine.decide("does it help pain")
     assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "knee")
-    assert ("probability", "0.95, answered from 0.85") in decision.trace.figures
+    assert ("calibrated", "0.95, answered from 0.85") in decision.trace.figures
 
 
 def test_an_unlikely_clarification_keeps_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -202,7 +202,7 @@ def test_an_unlikely_clarification_keeps_its_options(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(confidence, "shipped", lambda: calibration_of(0.6))
     decision = engine.decide("does it help pain")
     assert [e.id for e in decision.options] == ["knee", "shoulder"]
-    assert ("probability", "0.60, options below 0.85") in decision.trace.figures
+    assert ("calibrated", "0.60, options below 0.85") in decision.trace.figures
 
 
 def test_a_clarification_near_a_handoff_or_set_off_is_never_answered(

@@ -171,7 +171,7 @@ class Ask:
         verdict = "answered from" if right >= bar else "options below"
         trace = replace(
             decision.trace,
-            figures=(*decision.trace.figures, ("probability", f"{right:.2f}, {verdict} {bar:g}")),
+            figures=(*decision.trace.figures, ("calibrated", f"{right:.2f}, {verdict} {bar:g}")),
         )
         if right < bar:
             return replace(decision, trace=trace)
