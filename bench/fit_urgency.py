@@ -7,9 +7,11 @@ out is refused.
   ``tests/eval/emergencies.txt``, and the ``urgent`` questions of the development IMS sets.
 - Not emergencies: ``tests/triage/dev-*/ordinary.yaml`` and ``personal.yaml`` (calm
   messages with alarming words, personal situations), every other question of the
-  development IMS sets (``tests/eval/questions.yaml``, ``independent-*.yaml``), and the
+  development IMS sets (``tests/eval/questions.yaml``, ``independent-*.yaml``), the
   shipped FAQ's questions and alternates (everyday statements such as "my knee hurts
-  going up stairs", which teach the model that a complaint is not an emergency).
+  going up stairs", which teach the model that a complaint is not an emergency), and the
+  ``val`` queries of the shared benchmarks (requests to banks, shops and assistants,
+  which teach it that a short imperative is not one either).
 
 Two sparse logistic models (scikit-learn, L1 penalty, over the words and word pairs of
 ``urgency.features``) are fitted: ``emergency`` (P of an emergency happening now, the two
@@ -51,6 +53,13 @@ OUTPUT = ROOT / "ims_bot" / "core" / MODEL_FILE
 TRIAGE = ROOT / "tests" / "triage"
 EVAL = ROOT / "tests" / "eval"
 IMS_SETS = ("questions", "independent-a", "independent-b", "independent-c", "independent-d")
+BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
+BENCHMARK_FILES = (
+    "hint3/hint3_sofmattress.json",
+    "hint3/hint3_curekart.json",
+    "covid-q/covidq_classes.json",
+    "clinc150/clinc150_full.json",
+)
 EMERGENCY_C = 1.0
 """scikit-learn's C for the emergency model: the inverse strength of the L1 penalty."""
 CATEGORY_C = 3.0
@@ -104,6 +113,19 @@ def triage_set(folder: Path) -> Data:
         messages = [item["text"] for item in yaml.safe_load(_development(personal))["messages"]]
         data.calm += messages
         data.sources[str(personal.relative_to(ROOT))] = len(messages)
+    return data
+
+
+def benchmark_queries() -> Data:
+    """Every ``val`` query of the shared benchmarks, as calm messages: everyday requests
+    to other services ("please set a timer for 45 minutes", "move $100 to savings")
+    teach the model that a short imperative is no emergency. ``test`` is never read."""
+    data = Data()
+    for name in BENCHMARK_FILES:
+        path = BENCHMARKS / name
+        queries = [str(item["q"]) for item in json.loads(path.read_text(encoding="utf-8"))["val"]]
+        data.calm += queries
+        data.sources[f"../shared/benchmarks/{name} (val)"] = len(queries)
     return data
 
 
@@ -205,6 +227,7 @@ def main() -> None:
     folders = sorted(TRIAGE.glob("dev-*"))
     sets = {folder.name: triage_set(folder) for folder in folders}
     others = other_lists(engine.faq)
+    others.add(benchmark_queries())
     held_out_in_turn = {}
     for name, folder in zip(sets, folders, strict=True):
         if not sets[name].emergencies:

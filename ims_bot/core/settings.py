@@ -83,7 +83,7 @@ class Settings:
     no ``reach`` of its own."""
     triage_min_slip: int = _setting(5, 1, 100)
     """Words shorter than this are never read as a typing slip of a danger word."""
-    urgency_alone: float = _setting(0.95, 0, 1)
+    urgency_alone: float = _setting(0.97, 0, 1)
     """A message with no danger sign is urgent when the emergency model gives it at least
     this probability (1 leaves every urgent reply to the signs)."""
     urgency_check: float = _setting(0.5, 0, 1)
