@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from reliability import BENCHMARK_FILES, BENCHMARKS
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -53,13 +54,6 @@ OUTPUT = ROOT / "ims_bot" / "core" / MODEL_FILE
 TRIAGE = ROOT / "tests" / "triage"
 EVAL = ROOT / "tests" / "eval"
 IMS_SETS = ("questions", "independent-a", "independent-b", "independent-c", "independent-d")
-BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
-BENCHMARK_FILES = (
-    "hint3/hint3_sofmattress.json",
-    "hint3/hint3_curekart.json",
-    "covid-q/covidq_classes.json",
-    "clinc150/clinc150_full.json",
-)
 EMERGENCY_C = 1.0
 """scikit-learn's C for the emergency model: the inverse strength of the L1 penalty."""
 CATEGORY_C = 3.0
