@@ -294,7 +294,9 @@ class Triager:
         return found
 
     def scan(self, text: str) -> Triage:
-        """The triage of one message."""
+        """The triage of one message, the first of: a sign happening now (urgent); no sign
+        and the model at least ``urgency_alone`` (urgent); a sign in context (check); the
+        writer unwell now (unwell); the model at least ``urgency_check`` (check)."""
         found: list[Mention] = []
         unwell: list[Mention] = []
         situations: list[Mention] = []

@@ -2,10 +2,11 @@
 
 The triage's concepts and context triggers (``triage``) read signs the way a curator
 wrote them down; people in distress keep finding words no list has yet. This model was
-fitted offline by ``bench/fit_urgency.py`` on the development lists alone (emergencies,
-calm questions that use alarming words, and ordinary patient questions), and is shipped
-as ``urgency.json`` beside this module: a few hundred words and word pairs, each with a
-weight, so a curator can read why it fired. Applying it is a sum and one exponential.
+fitted offline by ``bench/fit_urgency.py`` on development data alone (the emergencies and
+calm messages of the development lists, ordinary patient questions, the FAQ's phrasings
+and everyday requests to other services), and is shipped as ``urgency.json`` beside this
+module: a few hundred words and word pairs, each with a weight, so a curator can read why
+it fired. Applying it is a sum and one exponential.
 
 It only ever adds caution (see ``Triager.scan``): a sign happening now stays urgent
 whatever the model says (it has learnt that messages naming IMS are mostly calm
