@@ -42,6 +42,7 @@ import yaml
 from reliability import BENCHMARK_FILES, BENCHMARKS
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
+from triage import measure as triage_figures
 
 from ims_bot.core.engine import Engine
 from ims_bot.core.faq import Faq
@@ -196,20 +197,20 @@ def fit(data: Data) -> dict:
     return {"emergency": emergency, "categories": categories}
 
 
-def measure(engine: Engine, model: UrgencyModel, folder: Path) -> dict[str, float]:
-    """The triage's figures on one development set, asking ``model``."""
-    faq = engine.faq
-    triager = Triager(faq.urgent, engine.index.normaliser, settings=faq.settings, model=model)
-    data = triage_set(folder)
-    levels = [triager.scan(text).level for text in data.emergencies]
-    ordinary = yaml.safe_load((folder / "ordinary.yaml").read_text())["questions"]
-    false = sum(triager.scan(text).level == "urgent" for text in ordinary)
+def measure(faq: Faq, model: UrgencyModel, folder: Path) -> dict[str, float]:
+    """The triage's figures on one development set (``bench/triage.py``), asking ``model``."""
+    engine = Engine(faq)
+    engine.triager = Triager(
+        faq.urgent, engine.index.normaliser, settings=faq.settings, model=model
+    )
+    found = triage_figures(engine, folder)
+    emergencies = sum(found.emergencies.values())
     return {
-        "emergencies": len(levels),
-        "urgent": round(sum(level == "urgent" for level in levels) / len(levels), 3),
-        "alerted": round(sum(level is not None for level in levels) / len(levels), 3),
-        "ordinary": len(ordinary),
-        "false_urgent": round(false / len(ordinary), 3),
+        "emergencies": emergencies,
+        "urgent": round(sum(found.urgent.values()) / emergencies, 3),
+        "alerted": round(sum(found.alerted.values()) / emergencies, 3),
+        "ordinary": found.ordinary,
+        "false_urgent": round(found.false_urgent / found.ordinary, 3),
     }
 
 
@@ -231,7 +232,7 @@ def main() -> None:
             if other != name:
                 rest.add(data)
         rest.add(others)
-        held_out_in_turn[name] = measure(engine, parse(json.dumps(fit(rest))), folder)
+        held_out_in_turn[name] = measure(engine.faq, parse(json.dumps(fit(rest))), folder)
         print(f"{name} left out of the fit: {held_out_in_turn[name]}")
     everything = Data()
     for data in sets.values():
