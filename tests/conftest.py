@@ -7,10 +7,14 @@ curator's edit of it never breaks a unit test.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import math
 import os
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -120,3 +124,24 @@ def shipped_faq() -> Faq:
 def shipped_engine(shipped_faq: Faq) -> Engine:
     """An engine over the shipped FAQ, for tests marked ``shipped_faq``."""
     return Engine(shipped_faq)
+
+
+@functools.cache
+def _bench_script(name: str) -> ModuleType:
+    folder = Path(__file__).resolve().parents[1] / "bench"
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", folder / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    sys.path.insert(0, str(folder))  # a script imports its neighbours by name
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(folder))
+    return module
+
+
+@pytest.fixture(scope="session")
+def bench_script() -> Callable[[str], ModuleType]:
+    """Imports a script of ``bench/`` by name (once), so tests measure as it does."""
+    return _bench_script

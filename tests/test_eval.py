@@ -26,8 +26,10 @@ find out why, then restate the figure. The figures are written to the test repor
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import yaml
@@ -103,20 +105,15 @@ def load_questions(name: str) -> list[dict[str, object]]:
     return yaml.safe_load((EVAL / name).read_text(encoding="utf-8"))
 
 
-def group_of(expect: object, kinds: dict[str, str]) -> str:
-    """The group a label puts its question in."""
-    if expect == "urgent":
-        return "urgent"
-    if expect == "escalate":
-        return "off-topic"
-    if isinstance(expect, list) and all(kinds[i] == "handoff" for i in expect):
-        return "hand-off"
-    return "in-scope"
-
-
 @pytest.fixture(scope="module", params=sorted(SETS))
-def score(shipped_engine: Engine, request: pytest.FixtureRequest) -> Score:
-    """Every question of one set decided at the shipped FAQ's settings, counted and reported."""
+def score(
+    shipped_engine: Engine,
+    request: pytest.FixtureRequest,
+    bench_script: Callable[[str], ModuleType],
+) -> Score:
+    """Every question of one set decided at the shipped FAQ's settings, counted and reported
+    (grouped as ``bench/ims_eval.py`` groups them)."""
+    group_of = bench_script("ims_eval").group_of
     kinds = {entry.id: entry.kind for entry in shipped_engine.faq.entries}
     result = Score(request.param)
     for item in load_questions(request.param):
@@ -159,7 +156,10 @@ def test_labels_name_real_entries(shipped_engine: Engine, name: str) -> None:
         assert expect in ("urgent", "escalate") or set(expect) <= ids, item
 
 
-def test_the_main_set_has_the_required_size(shipped_engine: Engine) -> None:
+def test_the_main_set_has_the_required_size(
+    shipped_engine: Engine, bench_script: Callable[[str], ModuleType]
+) -> None:
+    group_of = bench_script("ims_eval").group_of
     kinds = {entry.id: entry.kind for entry in shipped_engine.faq.entries}
     items = load_questions("questions.yaml")
     groups = Counter(group_of(item["expect"], kinds) for item in items)

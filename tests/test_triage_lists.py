@@ -8,8 +8,7 @@ the stated tolerances (see ``docs/triage.md``).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -23,19 +22,13 @@ HERE = Path(__file__).parent
 DEV_SETS = sorted((HERE / "triage").glob("dev-*"))
 
 
-def _bench() -> ModuleType:
-    path = HERE.parent / "bench" / "triage.py"
-    spec = importlib.util.spec_from_file_location("bench_triage", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module", params=DEV_SETS, ids=lambda path: path.name)
-def figures(request: pytest.FixtureRequest, shipped_engine: Engine):  # type: ignore[no-untyped-def]
-    return _bench().measure(shipped_engine, request.param)
+def figures(  # type: ignore[no-untyped-def]
+    request: pytest.FixtureRequest,
+    shipped_engine: Engine,
+    bench_script: Callable[[str], ModuleType],
+):
+    return bench_script("triage").measure(shipped_engine, request.param)
 
 
 def test_dev_emergencies_are_urgent_in_every_category(figures) -> None:  # type: ignore[no-untyped-def]

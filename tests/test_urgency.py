@@ -6,12 +6,12 @@ shipped model is measured with the development lists (``test_triage_lists.py``).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
-import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
@@ -183,19 +183,11 @@ def test_the_shipped_model_was_fitted_on_development_lists_only() -> None:
     assert model.assess("does ims hurt").probability < 0.1
 
 
-def test_the_fit_refuses_a_held_out_list(tmp_path: Path) -> None:
+def test_the_fit_refuses_a_held_out_list(
+    tmp_path: Path, bench_script: Callable[[str], ModuleType]
+) -> None:
     pytest.importorskip("sklearn")
-    spec = importlib.util.spec_from_file_location(
-        "fit_urgency", Path(__file__).parents[1] / "bench" / "fit_urgency.py"
-    )
-    assert spec is not None and spec.loader is not None
-    fit = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = fit
-    sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
-    try:
-        spec.loader.exec_module(fit)
-    finally:
-        sys.path.pop(0)
+    fit = bench_script("fit_urgency")
     listed = tmp_path / "ordinary.yaml"
     listed.write_text("# held-out: frozen on arrival\nquestions: [is ims safe]\n")
     with pytest.raises(SystemExit, match="held-out list may not be fitted on"):
