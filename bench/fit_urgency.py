@@ -22,7 +22,10 @@ Weights are rounded to four places and zero weights dropped.
 Before the fit, each development triage set with emergencies is held out in turn: the
 model is fitted without it and the whole triage (signs, context and model, at the
 shipped settings) is measured on it. These figures estimate how the triage does on words
-it has not seen, and are stored in the file with the fit's data. Usage::
+it has not seen, and are stored in the file with the fit's data, with what the left-out
+model's doubt (``urgency_doubt``) did to the messages the signs alone read as urgent: how
+many emergencies and calm messages it lowered to the emergency line, and the lowest
+probability it gave an emergency. Usage::
 
     python bench/fit_urgency.py            # cross-validate, fit, write the JSON
     python bench/fit_urgency.py --dry-run  # cross-validate and fit, print only
@@ -214,6 +217,32 @@ def measure(faq: Faq, model: UrgencyModel, folder: Path) -> dict[str, float]:
     }
 
 
+def doubt(faq: Faq, model: UrgencyModel, engine: Engine, data: Data) -> dict[str, object]:
+    """Of ``data``'s messages the signs alone read as urgent, those ``model`` doubts."""
+    signs = Triager(faq.urgent, engine.index.normaliser, settings=faq.settings, model=None)
+    bar = faq.settings.urgency_doubt
+    found: dict[str, object] = {}
+    for kind, texts in (("emergencies", data.emergencies), ("calm", data.calm)):
+        read = [model.assess(t).probability for t in texts if signs.scan(t).level == "urgent"]
+        found[f"{kind}_urgent_by_signs"] = len(read)
+        found[f"{kind}_doubted"] = sum(p < bar for p in read)
+        if kind == "emergencies":
+            found["lowest_emergency_probability"] = round(min(read, default=1.0), 4)
+    return found
+
+
+def _summed(parts: list[dict[str, object]]) -> dict[str, object]:
+    """The doubt figures of all sets together."""
+    total: dict[str, object] = {}
+    for part in parts:
+        for key, value in part.items():
+            if key == "lowest_emergency_probability":
+                total[key] = min(float(total.get(key, 1.0)), float(value))  # type: ignore[arg-type]
+            else:
+                total[key] = int(total.get(key, 0)) + int(value)  # type: ignore[call-overload]
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="print only; write nothing")
@@ -224,6 +253,7 @@ def main() -> None:
     others = other_lists(engine.faq)
     others.add(benchmark_queries())
     held_out_in_turn = {}
+    doubts = []
     for name, folder in zip(sets, folders, strict=True):
         if not sets[name].emergencies:
             continue
@@ -232,8 +262,12 @@ def main() -> None:
             if other != name:
                 rest.add(data)
         rest.add(others)
-        held_out_in_turn[name] = measure(engine.faq, parse(json.dumps(fit(rest))), folder)
-        print(f"{name} left out of the fit: {held_out_in_turn[name]}")
+        left_out = parse(json.dumps(fit(rest)))
+        held_out_in_turn[name] = measure(engine.faq, left_out, folder)
+        doubts.append(doubt(engine.faq, left_out, engine, sets[name]))
+        print(f"{name} left out of the fit: {held_out_in_turn[name]}; doubt: {doubts[-1]}")
+    doubted = {"urgency_doubt": engine.faq.settings.urgency_doubt, **_summed(doubts)}
+    print(f"the model's doubt, each set left out in turn: {doubted}")
     everything = Data()
     for data in sets.values():
         everything.add(data)
@@ -246,6 +280,7 @@ def main() -> None:
         "emergencies": len(everything.emergencies),
         "calm": len(everything.calm),
         "each_development_set_left_out": held_out_in_turn,
+        "doubt_with_each_set_left_out": doubted,
         **fit(everything),
     }
     model = parse(json.dumps(document))

@@ -236,7 +236,7 @@ def test_triage_banner_names_the_advice_and_what_fired(mini_engine: Engine) -> N
     banner = triage_banner(mini_engine.reply("I fainted"))
     assert banner == (
         f"{mini_engine.faq.urgent.reply}\ntriage: urgent urgent ('faint': happening now); "
-        "model: 0.00 - (no telling words)"
+        "model: 0.10 - (no telling words)"
     )
     assert triage_banner(mini_engine.reply("does it hurt")) is None
 

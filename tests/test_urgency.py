@@ -133,10 +133,22 @@ def test_a_likely_message_is_opened_by_the_line_and_a_doubtful_one_is_left_alone
     assert triager(engine, urgency_alone=0.8).scan("he is foaming").level == "urgent"
 
 
-def test_a_sign_happening_now_stays_urgent_whatever_the_model_says(engine: Engine) -> None:
-    found = triager(engine).scan("chest pain after ims")
-    assert found.opinion is not None and found.opinion.probability < 0.01
-    assert (found.level, found.category) == ("urgent", "chest")
+def test_a_sign_happening_now_stays_urgent_unless_the_model_is_all_but_sure_it_is_not(
+    engine: Engine,
+) -> None:
+    tight = triager(engine).scan("my chest is tight")
+    assert tight.opinion is not None and 0.01 < tight.opinion.probability < 0.05
+    assert (tight.level, tight.category) == ("urgent", "chest")
+    doubted = triager(engine).scan("chest pain after ims")
+    assert doubted.opinion is not None and doubted.opinion.probability < 0.005
+    assert (doubted.level, doubted.category) == ("check", "chest")
+    assert doubted.alert == {"level": "check", "category": "chest"}
+    assert doubted.explain() == (
+        "triage: check chest ('chest pain': happening now, doubted by the model); "
+        "model: 0.00 chest (no telling words)"
+    )
+    assert triager(engine, urgency_doubt=0.0).scan("chest pain after ims").level == "urgent"
+    assert triager(engine, urgency_doubt=0.05).scan("my chest is tight").level == "check"
 
 
 def test_the_model_does_not_overrule_a_sign_read_in_context(engine: Engine) -> None:

@@ -86,6 +86,10 @@ class Settings:
     urgency_alone: float = _setting(0.97, 0, 1)
     """A message with no danger sign is urgent when the emergency model gives it at least
     this probability (1 leaves every urgent reply to the signs)."""
+    urgency_doubt: float = _setting(0.005, 0, 1)
+    """A danger sign read as happening now gets the check line instead of the urgent reply
+    when the emergency model gives the message less than this probability (0 leaves every
+    such sign urgent)."""
     urgency_check: float = _setting(0.5, 0, 1)
     """A message with no danger sign and no unwell wording gets its reply opened by the
     emergency line when the emergency model gives it at least this probability."""

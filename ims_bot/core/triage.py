@@ -99,6 +99,8 @@ class Triage:
             return f"triage: {found}{model}"
         first = next((m for m in self.mentions if m.category == self.category), self.mentions[0])
         context = ", ".join(first.context) or "happening now"
+        if self.level == "check" and first.now:
+            context += ", doubted by the model"
         return f"triage: {self.level} {self.category} ('{first.words}': {context}){model}"
 
 
@@ -294,9 +296,10 @@ class Triager:
         return found
 
     def scan(self, text: str) -> Triage:
-        """The triage of one message, the first of: a sign happening now (urgent); no sign
-        and the model at least ``urgency_alone`` (urgent); a sign in context (check); the
-        writer unwell now (unwell); the model at least ``urgency_check`` (check)."""
+        """The triage of one message, the first of: a sign happening now (urgent, or check
+        when the model gives less than ``urgency_doubt``); no sign and the model at least
+        ``urgency_alone`` (urgent); a sign in context (check); the writer unwell now
+        (unwell); the model at least ``urgency_check`` (check)."""
         found: list[Mention] = []
         unwell: list[Mention] = []
         situations: list[Mention] = []
@@ -319,7 +322,9 @@ class Triager:
         settings = self.settings
         now = [m for m in found if set(m.context) <= self._still_urgent[m.category]]
         if now:
-            return Triage("urgent", now[0].category, tuple(found), situation, opinion)
+            doubted = p is not None and p < settings.urgency_doubt
+            level: Level = "check" if doubted else "urgent"
+            return Triage(level, now[0].category, tuple(found), situation, opinion)
         guessed = self._category(opinion)
         if p is not None and p >= settings.urgency_alone and not found:
             return Triage("urgent", guessed, (), situation, opinion)
