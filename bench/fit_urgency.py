@@ -23,9 +23,10 @@ Before the fit, each development triage set with emergencies is held out in turn
 model is fitted without it and the whole triage (signs, context and model, at the
 shipped settings) is measured on it. These figures estimate how the triage does on words
 it has not seen, and are stored in the file with the fit's data, with what the left-out
-model's doubt (``urgency_doubt``) did to the messages the signs alone read as urgent: how
-many emergencies and calm messages it lowered to the emergency line, and the lowest
-probability it gave an emergency. Usage::
+model did where the signs alone decide nothing for sure: how many emergencies and calm
+messages the signs read as urgent its doubt (``urgency_doubt``) lowered to the emergency
+line, the lowest probability it gave such an emergency, and how many calm messages with
+no sign it would make urgent at each candidate ``urgency_alone``. Usage::
 
     python bench/fit_urgency.py            # cross-validate, fit, write the JSON
     python bench/fit_urgency.py --dry-run  # cross-validate and fit, print only
@@ -217,8 +218,13 @@ def measure(faq: Faq, model: UrgencyModel, folder: Path) -> dict[str, float]:
     }
 
 
+ALONE = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
+"""Candidate values of ``urgency_alone`` whose false alarms are counted."""
+
+
 def doubt(faq: Faq, model: UrgencyModel, engine: Engine, data: Data) -> dict[str, object]:
-    """Of ``data``'s messages the signs alone read as urgent, those ``model`` doubts."""
+    """Of ``data``'s messages the signs alone read as urgent, those ``model`` doubts; of its
+    calm messages with no sign, those ``model`` would make urgent at each of ``ALONE``."""
     signs = Triager(faq.urgent, engine.index.normaliser, settings=faq.settings, model=None)
     bar = faq.settings.urgency_doubt
     found: dict[str, object] = {}
@@ -228,6 +234,12 @@ def doubt(faq: Faq, model: UrgencyModel, engine: Engine, data: Data) -> dict[str
         found[f"{kind}_doubted"] = sum(p < bar for p in read)
         if kind == "emergencies":
             found["lowest_emergency_probability"] = round(min(read, default=1.0), 4)
+    unsigned = [
+        model.assess(t).probability for t in data.calm if signs.scan(t).level in (None, "unwell")
+    ]
+    found["calm_without_sign"] = len(unsigned)
+    for alone in ALONE:
+        found[f"calm_urgent_by_model_at_{alone}"] = sum(p >= alone for p in unsigned)
     return found
 
 

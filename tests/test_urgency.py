@@ -127,7 +127,7 @@ def test_the_model_alone_makes_a_sure_message_urgent_with_its_category(engine: E
 def test_a_likely_message_is_opened_by_the_line_and_a_doubtful_one_is_left_alone(
     engine: Engine,
 ) -> None:
-    assert triager(engine).scan("he is foaming").level == "check"
+    assert triager(engine, urgency_alone=0.95).scan("he is foaming").level == "check"
     assert triager(engine).scan("he went rigid").level is None
     assert triager(engine, urgency_check=0.15).scan("he went rigid").level == "check"
     assert triager(engine, urgency_alone=0.8).scan("he is foaming").level == "urgent"
@@ -162,6 +162,16 @@ def test_the_unwell_fallback_comes_before_the_models_line_but_not_its_certainty(
     assert triager(engine, urgency_check=0.01).scan("i feel shaky").level == "unwell"
     sure = triager(engine).scan("i feel shaky and he is foaming and thrashing")
     assert (sure.level, sure.category) == ("urgent", "seizure")
+
+
+def test_a_writer_who_feels_unwell_needs_the_higher_bar_to_be_made_urgent(
+    engine: Engine,
+) -> None:
+    likely = "i feel shaky and he is foaming"  # P = 0.88
+    assert triager(engine, urgency_alone=0.8).scan("he is foaming").level == "urgent"
+    assert triager(engine, urgency_alone=0.8).scan(likely).level == "unwell"
+    made = triager(engine, urgency_alone=0.8, urgency_unwell=0.85).scan(likely)
+    assert (made.level, made.category) == ("urgent", "seizure")
 
 
 def test_no_model_leaves_the_signs_alone(engine: Engine) -> None:

@@ -298,8 +298,9 @@ class Triager:
     def scan(self, text: str) -> Triage:
         """The triage of one message, the first of: a sign happening now (urgent, or check
         when the model gives less than ``urgency_doubt``); no sign and the model at least
-        ``urgency_alone`` (urgent); a sign in context (check); the writer unwell now
-        (unwell); the model at least ``urgency_check`` (check)."""
+        ``urgency_alone``, or ``urgency_unwell`` when the writer says they feel unwell
+        (urgent); a sign in context (check); the writer unwell now (unwell); the model at
+        least ``urgency_check`` (check)."""
         found: list[Mention] = []
         unwell: list[Mention] = []
         situations: list[Mention] = []
@@ -326,11 +327,12 @@ class Triager:
             level: Level = "check" if doubted else "urgent"
             return Triage(level, now[0].category, tuple(found), situation, opinion)
         guessed = self._category(opinion)
-        if p is not None and p >= settings.urgency_alone and not found:
+        felt = [m for m in unwell if m.now]
+        alone = settings.urgency_unwell if felt else settings.urgency_alone
+        if p is not None and p >= alone and not found:
             return Triage("urgent", guessed, (), situation, opinion)
         if found:
             return Triage("check", found[0].category, tuple(found), situation, opinion)
-        felt = [m for m in unwell if m.now]
         if felt:
             return Triage("unwell", "unwell", tuple(felt), situation, opinion)
         if p is not None and p >= settings.urgency_check:
