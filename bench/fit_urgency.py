@@ -223,13 +223,19 @@ ALONE = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
 
 
 def doubt(faq: Faq, model: UrgencyModel, engine: Engine, data: Data) -> dict[str, object]:
-    """Of ``data``'s messages the signs alone read as urgent, those ``model`` doubts; of its
-    calm messages with no sign, those ``model`` would make urgent at each of ``ALONE``."""
+    """Of ``data``'s messages the signs alone read as urgent in a category that may be
+    doubted, those ``model`` doubts; of its calm messages with no sign, those ``model``
+    would make urgent at each of ``ALONE``."""
     signs = Triager(faq.urgent, engine.index.normaliser, settings=faq.settings, model=None)
     bar = faq.settings.urgency_doubt
     found: dict[str, object] = {}
+    doubtable = {category.id for category in faq.urgent.categories if category.doubt}
     for kind, texts in (("emergencies", data.emergencies), ("calm", data.calm)):
-        read = [model.assess(t).probability for t in texts if signs.scan(t).level == "urgent"]
+        read = [
+            model.assess(t).probability
+            for t in texts
+            if (scanned := signs.scan(t)).level == "urgent" and scanned.category in doubtable
+        ]
         found[f"{kind}_urgent_by_signs"] = len(read)
         found[f"{kind}_doubted"] = sum(p < bar for p in read)
         if kind == "emergencies":

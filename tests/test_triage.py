@@ -275,6 +275,11 @@ ONE_CATEGORY = "  concepts: {a: [x]}\n  categories:\n    - {id: c, reply: r, sig
             6,
             "'later' in 'still_urgent' of category 'c' is not one of negated, historical,",
         ),
+        (
+            ONE_CATEGORY.replace("[[a]]}", "[[a]], doubt: sometimes}"),
+            6,
+            "'doubt' must be true or false",
+        ),
     ],
 )
 def test_a_broken_triage_section_is_a_file_line_error(urgent: str, line: int, reason: str) -> None:

@@ -151,6 +151,17 @@ def test_a_sign_happening_now_stays_urgent_unless_the_model_is_all_but_sure_it_i
     assert triager(engine, urgency_doubt=0.05).scan("my chest is tight").level == "check"
 
 
+def test_a_category_that_may_not_be_doubted_stays_urgent() -> None:
+    text = FAQ_TEXT.replace(
+        "      signs: [[chest, pain]]", "      signs: [[chest, pain]]\n      doubt: false"
+    )
+    engine = Engine(parse_faq(text, "urgency.yaml"))
+    assert engine.faq.urgent.categories[0].doubt is False
+    found = triager(engine).scan("chest pain after ims")
+    assert found.opinion is not None and found.opinion.probability < 0.005
+    assert (found.level, found.category) == ("urgent", "chest")
+
+
 def test_the_model_does_not_overrule_a_sign_read_in_context(engine: Engine) -> None:
     found = triager(engine).scan("no chest pain, he is foaming and thrashing")
     assert (found.level, found.category) == ("check", "chest")

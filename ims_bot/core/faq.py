@@ -112,6 +112,10 @@ class Category:
     """Context kinds after which a sign of this category is still urgent: thoughts of
     self-harm that come "sometimes" are a danger now, chest pain that comes "when I run"
     is not an emergency."""
+    doubt: bool = True
+    """Whether the emergency model's doubt (``urgency_doubt``) may lower a sign of this
+    category to the emergency line; false where the category's own reply (a crisis line)
+    matters more than a false alarm."""
 
 
 @dataclass(frozen=True)

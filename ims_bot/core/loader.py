@@ -223,7 +223,7 @@ class Validator:
         built = []
         for item, line in categories:
             what = "a category of 'urgent'"
-            known = {"id", "reply", "signs", "reach", "still_urgent"}
+            known = {"id", "reply", "signs", "reach", "still_urgent", "doubt"}
             self.keys(item, known, ("id", "reply", "signs"), what)
             category_id = self.text(item, "id", what)
             if category_id in seen:
@@ -236,7 +236,8 @@ class Validator:
             reach = self.whole(item, "reach", 0, 30) if "reach" in item else None
             reply = self.text(item, "reply", what)
             still = self.context_kinds(item, "still_urgent", f"category '{category_id}'")
-            built.append(Category(category_id, reply, signs, line, reach, still))
+            doubt = self.flag(item, "doubt") if "doubt" in item else True
+            built.append(Category(category_id, reply, signs, line, reach, still, doubt))
         unwell_reply = Urgent.unwell
         unwell_signs: tuple[tuple[str, ...], ...] = ()
         if "unwell" in data:
@@ -261,6 +262,13 @@ class Validator:
             situations=tuple(situations),
             pseudo=self.texts(data, "pseudo", "'urgent'")[0],
         )
+
+    def flag(self, data: LineDict, key: str) -> bool:
+        """``data[key]``, which must be true or false."""
+        value = data[key]
+        if not isinstance(value, bool):
+            raise self.fail(data.line_of(key), f"'{key}' must be true or false")
+        return value
 
     def whole(self, data: LineDict, key: str, lowest: int, highest: int) -> int:
         """``data[key]`` as a whole number from ``lowest`` to ``highest``."""

@@ -83,14 +83,14 @@ class Settings:
     no ``reach`` of its own."""
     triage_min_slip: int = _setting(5, 1, 100)
     """Words shorter than this are never read as a typing slip of a danger word."""
-    urgency_alone: float = _setting(0.93, 0, 1)
+    urgency_alone: float = _setting(0.95, 0, 1)
     """A message with no danger sign is urgent when the emergency model gives it at least
     this probability (1 leaves every urgent reply to the signs)."""
     urgency_unwell: float = _setting(0.97, 0, 1)
     """The same bar for a message whose writer says they feel unwell (an ``unwell`` sign):
     below it, such a message gets the ``unwell`` reply, which already says to call 911
     if they feel unwell now, rather than the reply of a category the model guesses."""
-    urgency_doubt: float = _setting(0.005, 0, 1)
+    urgency_doubt: float = _setting(0.002, 0, 1)
     """A danger sign read as happening now gets the check line instead of the urgent reply
     when the emergency model gives the message less than this probability (0 leaves every
     such sign urgent)."""

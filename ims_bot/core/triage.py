@@ -185,6 +185,7 @@ class Triager:
             t for t in self._concept_forms.by_first if len(t) >= self.min_slip and t.isalpha()
         )
         self._order = {category.id: n for n, category in enumerate(urgent.categories)}
+        self._doubt = {category.id: category.doubt for category in urgent.categories}
         self._still_urgent = {
             category.id: set(category.still_urgent) for category in urgent.categories
         }
@@ -323,7 +324,8 @@ class Triager:
         settings = self.settings
         now = [m for m in found if set(m.context) <= self._still_urgent[m.category]]
         if now:
-            doubted = p is not None and p < settings.urgency_doubt
+            doubtable = all(self._doubt[m.category] for m in now)
+            doubted = doubtable and p is not None and p < settings.urgency_doubt
             level: Level = "check" if doubted else "urgent"
             return Triage(level, now[0].category, tuple(found), situation, opinion)
         guessed = self._category(opinion)
