@@ -26,7 +26,8 @@ it has not seen, and are stored in the file with the fit's data, with what the l
 model did where the signs alone decide nothing for sure: how many emergencies and calm
 messages the signs read as urgent its doubt (``urgency_doubt``) lowered to the emergency
 line, the lowest probability it gave such an emergency, and how many calm messages with
-no sign it would make urgent at each candidate ``urgency_alone``. Usage::
+no sign it would make urgent at each candidate ``urgency_alone`` or open by the emergency
+line at each candidate ``urgency_check``. Usage::
 
     python bench/fit_urgency.py            # cross-validate, fit, write the JSON
     python bench/fit_urgency.py --dry-run  # cross-validate and fit, print only
@@ -220,12 +221,14 @@ def measure(faq: Faq, model: UrgencyModel, folder: Path) -> dict[str, float]:
 
 ALONE = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
 """Candidate values of ``urgency_alone`` whose false alarms are counted."""
+CHECK = (0.2, 0.3, 0.4, 0.5)
+"""Candidate values of ``urgency_check`` whose emergency lines on calm messages are counted."""
 
 
 def doubt(faq: Faq, model: UrgencyModel, engine: Engine, data: Data) -> dict[str, object]:
     """Of ``data``'s messages the signs alone read as urgent in a category that may be
     doubted, those ``model`` doubts; of its calm messages with no sign, those ``model``
-    would make urgent at each of ``ALONE``."""
+    would make urgent at each of ``ALONE`` or open by the line at each of ``CHECK``."""
     signs = Triager(faq.urgent, engine.index.normaliser, settings=faq.settings, model=None)
     bar = faq.settings.urgency_doubt
     found: dict[str, object] = {}
@@ -240,12 +243,15 @@ def doubt(faq: Faq, model: UrgencyModel, engine: Engine, data: Data) -> dict[str
         found[f"{kind}_doubted"] = sum(p < bar for p in read)
         if kind == "emergencies":
             found["lowest_emergency_probability"] = round(min(read, default=1.0), 4)
-    unsigned = [
-        model.assess(t).probability for t in data.calm if signs.scan(t).level in (None, "unwell")
-    ]
+    levels = [(signs.scan(t).level, model.assess(t).probability) for t in data.calm]
+    unsigned = [p for level, p in levels if level in (None, "unwell")]
     found["calm_without_sign"] = len(unsigned)
     for alone in ALONE:
         found[f"calm_urgent_by_model_at_{alone}"] = sum(p >= alone for p in unsigned)
+    quiet = [p for level, p in levels if level is None]
+    found["calm_without_sign_or_unwell"] = len(quiet)
+    for check in CHECK:
+        found[f"calm_opened_by_model_at_{check}"] = sum(p >= check for p in quiet)
     return found
 
 

@@ -94,7 +94,7 @@ class Settings:
     """A danger sign read as happening now gets the check line instead of the urgent reply
     when the emergency model gives the message less than this probability (0 leaves every
     such sign urgent)."""
-    urgency_check: float = _setting(0.5, 0, 1)
+    urgency_check: float = _setting(0.3, 0, 1)
     """A message with no danger sign and no unwell wording gets its reply opened by the
     emergency line when the emergency model gives it at least this probability."""
     similar_at: float = _setting(82.0, 0, 100)
