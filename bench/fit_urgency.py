@@ -233,17 +233,15 @@ def doubt(faq: Faq, model: UrgencyModel, engine: Engine, data: Data) -> dict[str
     bar = faq.settings.urgency_doubt
     found: dict[str, object] = {}
     doubtable = {category.id for category in faq.urgent.categories if category.doubt}
-    for kind, texts in (("emergencies", data.emergencies), ("calm", data.calm)):
-        read = [
-            model.assess(t).probability
-            for t in texts
-            if (scanned := signs.scan(t)).level == "urgent" and scanned.category in doubtable
-        ]
+    calm = [(signs.scan(t), model.assess(t).probability) for t in data.calm]
+    emergencies = [(signs.scan(t), model.assess(t).probability) for t in data.emergencies]
+    for kind, scored in (("emergencies", emergencies), ("calm", calm)):
+        read = [p for s, p in scored if s.level == "urgent" and s.category in doubtable]
         found[f"{kind}_urgent_by_signs"] = len(read)
         found[f"{kind}_doubted"] = sum(p < bar for p in read)
         if kind == "emergencies":
             found["lowest_emergency_probability"] = round(min(read, default=1.0), 4)
-    levels = [(signs.scan(t).level, model.assess(t).probability) for t in data.calm]
+    levels = [(s.level, p) for s, p in calm]
     unsigned = [p for level, p in levels if level in (None, "unwell")]
     found["calm_without_sign"] = len(unsigned)
     for alone in ALONE:

@@ -8,11 +8,13 @@ and everyday requests to other services), and is shipped as ``urgency.json`` bes
 module: a few hundred words and word pairs, each with a weight, so a curator can read why
 it fired. Applying it is a sum and one exponential.
 
-It only ever adds caution (see ``Triager.scan``): a sign happening now stays urgent
-whatever the model says (it has learnt that messages naming IMS are mostly calm
-questions, and "chest pain after my IMS session" is not); a message with no sign that
-the model is sure of is urgent even in words the concepts lack, and one it finds likely
-gets its reply opened by the emergency line.
+It adds caution, and takes away only the urgent reply, never the emergency line (see
+``Triager.scan``): a message with no sign that the model is sure of is urgent even in
+words the concepts lack, and one it finds likely gets its reply opened by the emergency
+line; a sign happening now stays urgent unless the model is all but sure it is not
+(``urgency_doubt``, set far below any real doubt because the model has learnt that
+messages naming IMS are mostly calm questions, and "chest pain after my IMS session" is
+not), and never in a category that says ``doubt: false``.
 """
 
 from __future__ import annotations
