@@ -57,6 +57,7 @@ HELD_OUT = (
     "heldout-f.yaml",
     "heldout-g.yaml",
     "heldout-h.yaml",
+    "heldout-k.yaml",
     "heldout-i.yaml",
     "heldout-j.yaml",
 )
