@@ -58,6 +58,7 @@ HELD_OUT = (
     "heldout-g.yaml",
     "heldout-h.yaml",
     "heldout-k.yaml",
+    "heldout-l.yaml",
     "heldout-i.yaml",
     "heldout-j.yaml",
 )
