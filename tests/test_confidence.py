@@ -209,6 +209,7 @@ def test_a_clarification_near_a_handoff_or_set_off_is_never_answered(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(confidence, "shipped", lambda: calibration_of(0.99))
-    assert Engine(parse_faq(FAQ, "faq.yaml")).decide("knee price").kind == "clarify"
+    near = FAQ.replace("entries:", "settings: {handoff_window: 15}\nentries:")
+    assert Engine(parse_faq(near, "faq.yaml")).decide("knee price").kind == "clarify"
     kept = FAQ.replace("entries:", "settings: {clarify_answered_at: 1}\nentries:")
     assert Engine(parse_faq(kept, "faq.yaml")).decide("does it help pain").kind == "clarify"

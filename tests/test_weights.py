@@ -35,6 +35,8 @@ FILLER = "".join(
 WATCH = "watch the needling appointment in the clinic treatment room"
 WIFE = entry("wife", f"Can my wife {WATCH}?", ["wives at appointments"])
 FRIEND = entry("friend", f"Can my friend {WATCH}?", ["friends at appointments"], "handoff")
+NEAR = "settings: {handoff_window: 15}\n"
+"""A hand-off window wide enough that the friend hand-off stands near the wife answer."""
 
 
 def faq_of(weights: str = "", body: str = FILLER) -> Faq:
@@ -86,8 +88,8 @@ def test_an_override_sets_the_weight_of_a_word() -> None:
 
 def test_an_override_changes_the_ranking() -> None:
     question = f"can my wife {WATCH}"
-    plain = Engine(faq_of(body=FILLER + WIFE + FRIEND))
-    weighed = Engine(faq_of("weights: {wife: normal}\n", FILLER + WIFE + FRIEND))
+    plain = Engine(faq_of(NEAR, FILLER + WIFE + FRIEND))
+    weighed = Engine(faq_of(NEAR + "weights: {wife: normal}\n", FILLER + WIFE + FRIEND))
     assert plain.decide(question).kind == "clarify"
     assert (weighed.decide(question).kind, weighed.decide(question).entry.id) == ("answer", "wife")
     scores = [
@@ -103,12 +105,10 @@ def findings(faq: Faq, code: str) -> list[tuple[int, str]]:
 
 
 def test_check_names_the_light_word_that_keeps_a_phrasing_from_its_entry() -> None:
-    [(_, message)] = findings(faq_of(body=FILLER + WIFE + FRIEND), "self-retrieval")
+    [(_, message)] = findings(faq_of(NEAR, FILLER + WIFE + FRIEND), "self-retrieval")
     assert message.endswith("'weights: {wife: normal}' would let it retrieve itself")
-    assert (
-        findings(faq_of("weights: {wife: normal}\n", FILLER + WIFE + FRIEND), "self-retrieval")
-        == []
-    )
+    weighed = faq_of(NEAR + "weights: {wife: normal}\n", FILLER + WIFE + FRIEND)
+    assert findings(weighed, "self-retrieval") == []
 
 
 def test_check_names_the_winner_when_no_word_is_to_blame() -> None:

@@ -33,7 +33,7 @@ class Settings:
     handoff_ease: float = _setting(6.0, 0, 100)
     """How many points less than ``answer_at`` a hand-off entry's score plus lead needs: a
     referral to a person is the safe side, so it may be given on a little less evidence."""
-    handoff_window: float = _setting(15.0, 0, 100)
+    handoff_window: float = _setting(10.0, 0, 100)
     """An ordinary answer is withheld when a hand-off entry scores within this many points."""
     option_window: float = _setting(20.0, 0, 100)
     """Options shown in a clarify score within this many points of the best."""
