@@ -10,13 +10,13 @@ engine was prepared with is stored beside it, so a one-shot command reads no YAM
 
 The file holds data only: reading it builds strings, numbers, lists, tuples, sets, dicts
 and dates, and instances of the classes of ``ims_bot.core`` that are already imported,
-filled in attribute by attribute; it names no function to call, so a crafted file can at
-worst be refused, never run code. Only a regular file owned by the user is read (a link,
-a FIFO or someone else's file is ignored without being opened for long), the folder is
-the user's own (0700, tightened if it exists with wider rights) and the files are 0600.
-A cache file that cannot be read or written is ignored and the engine prepared afresh;
-``IMS_BOT_CACHE=off`` turns the cache off. ``check`` and the kiosk never use it.
-"""
+filled in field by field (a record) or attribute by attribute; it names no function to
+call, so a crafted file can at worst be refused, never run code. Only a regular file
+owned by the user is read (a link, a FIFO or someone else's file is ignored without
+being opened for long), the folder is the user's own (0700, tightened if it exists with
+wider rights) and the files are 0600. A cache file that cannot be read or written is
+ignored and the engine prepared afresh; ``IMS_BOT_CACHE=off`` turns the cache off.
+``check`` and the kiosk never use it."""
 
 from __future__ import annotations
 
@@ -231,12 +231,16 @@ class _Encoder:
 
     def instance(self, value: Any) -> Any:
         kind = type(value)
-        if not kind.__module__.startswith(CORE) or not hasattr(value, "__dict__"):
+        record = isinstance(value, tuple) and hasattr(kind, "_fields")
+        if not kind.__module__.startswith(CORE) or not (record or hasattr(value, "__dict__")):
             raise Unstorable(f"cannot store a {kind.__qualname__}")
         if id(value) in self.numbers:
             return {_TAG + "r": self.numbers[id(value)]}
         getstate = getattr(kind, "__getstate__", object.__getstate__)
-        state = value.__getstate__() if getstate is not object.__getstate__ else vars(value)
+        if record:  # a NamedTuple: its fields (a Faq's worked-out parts are made afresh)
+            state = value._asdict()
+        else:
+            state = value.__getstate__() if getstate is not object.__getstate__ else vars(value)
         encoded = {_TAG + "o": [f"{kind.__module__}:{kind.__qualname__}", self.value(state)]}
         self.numbers[id(value)] = len(self.numbers)
         self.kept.append(value)
@@ -283,6 +287,11 @@ def _instance(name: str, state: Any) -> object:
     kind = getattr(module, qualname, None) if module and qualname.isidentifier() else None
     if not isinstance(kind, type) or kind.__module__ != module_name or type(state) is not dict:
         raise ValueError(f"not a stored engine part: {name}")
+    if issubclass(kind, tuple):
+        fields = getattr(kind, "_fields", None)
+        if not isinstance(fields, tuple) or set(state) != set(fields):
+            raise ValueError(f"not a stored engine part: {name}")
+        return tuple.__new__(kind, [state[field] for field in fields])
     built: Any = object.__new__(kind)
     if "__setstate__" in vars(kind):
         built.__setstate__(state)

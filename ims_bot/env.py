@@ -9,21 +9,34 @@ import io
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 
-@dataclass
 class Environment:
-    """Streams and settings of one run; nothing here probes the terminal at import."""
+    """Streams and settings of one run; nothing here probes the terminal at import.
 
-    stdin: TextIO = field(default_factory=lambda: io.StringIO())
-    stdout: TextIO = field(default_factory=lambda: io.StringIO())
-    stderr: TextIO = field(default_factory=lambda: io.StringIO())
-    environ: Mapping[str, str] = field(default_factory=dict)
-    stdin_isatty: bool = False
-    stdout_isatty: bool = False
+    Args:
+        stdin, stdout, stderr: the streams (default: empty string streams, for tests).
+        environ: the environment variables (default: none).
+        stdin_isatty, stdout_isatty: whether those streams are terminals.
+    """
+
+    def __init__(
+        self,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        environ: Mapping[str, str] | None = None,
+        stdin_isatty: bool = False,
+        stdout_isatty: bool = False,
+    ) -> None:
+        self.stdin: TextIO = stdin if stdin is not None else io.StringIO()
+        self.stdout: TextIO = stdout if stdout is not None else io.StringIO()
+        self.stderr: TextIO = stderr if stderr is not None else io.StringIO()
+        self.environ: Mapping[str, str] = environ if environ is not None else {}
+        self.stdin_isatty = stdin_isatty
+        self.stdout_isatty = stdout_isatty
 
     @classmethod
     def from_system(cls) -> Environment:
@@ -44,6 +57,12 @@ class Environment:
             environ=os.environ,
             stdin_isatty=bool(sys.stdin and sys.stdin.isatty()),
             stdout_isatty=bool(sys.stdout and sys.stdout.isatty()),
+        )
+
+    def with_stderr(self, stderr: TextIO) -> Environment:
+        """The same environment with errors written to ``stderr``."""
+        return Environment(
+            self.stdin, self.stdout, stderr, self.environ, self.stdin_isatty, self.stdout_isatty
         )
 
     @property

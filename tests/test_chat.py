@@ -60,7 +60,7 @@ def test_markup_typed_by_the_user_is_never_interpreted(mini_engine: Engine) -> N
     out = io.StringIO()
     console = make_console(Environment(stdout=out, stdout_isatty=False), width=72)
     reply = mini_engine.reply("[bold]what is the weather[/bold] \x1b[31m")
-    show(console, Reply(**{**reply.__dict__, "body": "[bold]x[/bold] \x1b[31mred"}), plain=False)
+    show(console, reply._replace(body="[bold]x[/bold] \x1b[31mred"), plain=False)
     assert "[bold]x[/bold]" in out.getvalue()
     assert "\x1b" not in out.getvalue()
 

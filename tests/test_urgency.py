@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
@@ -75,7 +74,7 @@ def engine() -> Engine:
 
 def triager(engine: Engine, model: UrgencyModel | None = MODEL, **settings: float) -> Triager:
     faq = engine.faq
-    chosen = replace(faq.settings, **settings)
+    chosen = faq.settings._replace(**settings)
     return Triager(faq.urgent, engine.index.normaliser, settings=chosen, model=model)
 
 

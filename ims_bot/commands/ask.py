@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 
 from ims_bot.commands.common import engine, whole
 from ims_bot.core.conversation import Conversation
@@ -94,7 +93,7 @@ def with_probability(reply: Reply, prepared: Engine, question: str) -> Reply:
     from ims_bot.core.confidence import figures
 
     added = figures(prepared.index, sanitise(question))
-    return replace(reply, trace=replace(reply.trace, figures=(*reply.trace.figures, *added)))
+    return reply._replace(trace=reply.trace._replace(figures=(*reply.trace.figures, *added)))
 
 
 def answer_text(reply: Reply) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-from dataclasses import replace
 
 from ims_bot.commands.common import engine
 from ims_bot.core.reply import Reply
@@ -37,7 +36,7 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     from ims_bot.ui.desk import Copier, DeskState, make_app
 
     warnings = io.StringIO()
-    logbook = open_log(args, replace(env, stderr=warnings), "desk", default_on=True)
+    logbook = open_log(args, env.with_stderr(warnings), "desk", default_on=True)
     faq = prepared.faq
     app = make_app(
         DeskState(prepared),

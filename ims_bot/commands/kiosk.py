@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import io
 import logging
-from dataclasses import replace
 from pathlib import Path
 
 from ims_bot.commands.common import load, positive
@@ -59,7 +58,7 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     from ims_bot.ui.kiosk import Display, Kiosk, handle_signals, passphrase_from, quiet_terminal
     from ims_bot.ui.session import make_session
 
-    logbook = open_log(args, replace(env, stderr=ErrorLogStream()), "kiosk", default_on=True)
+    logbook = open_log(args, env.with_stderr(ErrorLogStream()), "kiosk", default_on=True)
     load_word_lists_in_background()
     kiosk = Kiosk(
         Conversation(Engine(faq)),

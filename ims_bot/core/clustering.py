@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from ims_bot.core.index import FUNCTION_WORDS
 from ims_bot.core.normalise import stem, words
-from ims_bot.core.settings import Settings
+from ims_bot.core.settings import DEFAULTS
 
 
 def content_key(text: str) -> str:
@@ -51,7 +51,7 @@ class Cluster:
 def cluster(
     questions: Sequence[str],
     key: Callable[[str], str] = content_key,
-    similar_at: float = Settings.similar_at,
+    similar_at: float = DEFAULTS.similar_at,
 ) -> list[Cluster]:
     """Group ``questions``; largest groups first, ties in order of first appearance.
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ims_bot.core.faq import OFF_TOPIC
 from ims_bot.core.index import Candidate, MatchIndex, Term
@@ -30,8 +29,7 @@ class CalibrationError(ValueError):
     """A calibration file that cannot be used; the message is one line naming the file."""
 
 
-@dataclass(frozen=True)
-class Features:
+class Features(NamedTuple):
     """What a question's ranking says about whether its best entry is right."""
 
     score: float
@@ -62,15 +60,12 @@ class Features:
 
     def vector(self) -> tuple[float, ...]:
         """The features in field order, the order of ``names()``."""
-        return tuple(map(self.__dict__.__getitem__, _NAMES))
+        return tuple(self)
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
         """The feature names, in field order."""
-        return _NAMES
-
-
-_NAMES = tuple(field.name for field in fields(Features))
+        return cls._fields
 
 
 def measure(
@@ -116,8 +111,7 @@ def assess(
     return measure(index, terms, candidates, asking_sentence(question)), candidates
 
 
-@dataclass(frozen=True)
-class Calibrator:
+class Calibrator(NamedTuple):
     """A logistic model over standardised features: P = 1 / (1 + exp(-(b + sum w·(x-m)/s)))."""
 
     means: tuple[float, ...]
@@ -138,8 +132,7 @@ class Calibrator:
         return e / (1.0 + e)
 
 
-@dataclass(frozen=True)
-class Calibration:
+class Calibration(NamedTuple):
     """The shipped models and the thresholds chosen with them on the development data."""
 
     right: Calibrator

@@ -16,8 +16,7 @@ everything else escalates. Every setting named here is a field of
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ims_bot.core.faq import OFF_TOPIC, PERSONAL, Entry
 from ims_bot.core.index import Candidate
@@ -35,8 +34,7 @@ Figure = tuple[str, str]
 """One figure a decision used, by name, as staff read it ("lead", "22.4 (needs 8)")."""
 
 
-@dataclass(frozen=True)
-class Trace:
+class Trace(NamedTuple):
     """Why a decision was made: the rule that made it, the rules that passed before it,
     and the figures it used."""
 
@@ -57,8 +55,7 @@ class Trace:
         return {"rule": self.rule, "passed": list(self.passed), "figures": dict(self.figures)}
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """What to reply: the kind, the chosen entry or the options, and the evidence."""
 
     kind: ReplyKind
@@ -68,16 +65,16 @@ class Decision:
     candidates: tuple[Candidate, ...] = ()
     basis: Basis = "question"
     """The part of the message decided on (see ``ims_bot.core.policy``)."""
-    triage: Triage = field(default_factory=Triage)
+    triage: Triage = Triage()
     """What the safety triage found (see ``ims_bot.core.triage``)."""
     talk: str = ""
     """For small talk, which kind ("greeting", "thanks", "out of range", ...)."""
-    trace: Trace = field(default_factory=Trace)
+    trace: Trace = Trace()
     """The rule that made the decision and the figures it used."""
 
     def traced(self, rule: str, passed: tuple[str, ...], *figures: Figure) -> Decision:
         """This decision, credited to ``rule`` with the ``passed`` rules and more figures."""
-        return replace(self, trace=Trace(rule, passed, (*self.trace.figures, *figures)))
+        return self._replace(trace=Trace(rule, passed, (*self.trace.figures, *figures)))
 
 
 def decide(
@@ -112,7 +109,7 @@ def decide(
         )
     bar = settings
     if best.entry.kind == "handoff":
-        bar = replace(settings, answer_at=settings.answer_at - settings.handoff_ease)
+        bar = settings._replace(answer_at=settings.answer_at - settings.handoff_ease)
     verdict = confidence(best.score, runner_up, bar, long)
     near = handoff_nearby(best, candidates, settings)
     if near is not None and verdict == "confident":
@@ -120,7 +117,7 @@ def decide(
     if OFF_TOPIC in best.entry.tags:
         decision = Decision("escalate", entry=best.entry, score=best.score, candidates=candidates)
         if verdict != "confident":
-            decision = replace(decision, entry=None)
+            decision = decision._replace(entry=None)
         return _figured(decision, *figures, ("verdict", f"out of scope, {verdict}"))
     if verdict == "confident":
         decision = Decision(
@@ -149,7 +146,7 @@ def _ranking(candidates: Sequence[Candidate]) -> list[Figure]:
 
 
 def _figured(decision: Decision, *figures: Figure) -> Decision:
-    return replace(decision, trace=Trace(figures=figures))
+    return decision._replace(trace=Trace(figures=figures))
 
 
 def on_asking_sentence(whole: Decision, asking: Decision, settings: Settings) -> Decision | None:
@@ -183,7 +180,7 @@ def on_asking_sentence(whole: Decision, asking: Decision, settings: Settings) ->
         for c in ranked
     ):
         return None
-    return replace(asking, basis="asking sentence")
+    return asking._replace(basis="asking sentence")
 
 
 def story_handoff(story: Decision) -> Decision | None:
@@ -194,7 +191,7 @@ def story_handoff(story: Decision) -> Decision | None:
     situation (tagged ``personal``), and that hand-off is the safe reply.
     """
     if story.kind == "handoff" and story.entry is not None and PERSONAL in story.entry.tags:
-        return replace(story, basis="story")
+        return story._replace(basis="story")
     return None
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ims_bot.core.settings import Settings
 
@@ -25,8 +24,7 @@ FRONT_DESK = "front-desk"
 situation the triage finds wins over them, as over an ordinary answer."""
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(NamedTuple):
     """Who reviewed content, and when."""
 
     by: str
@@ -34,8 +32,7 @@ class Review:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One curated question with its answer (or, for a ``handoff``, its referral text)."""
 
     id: str
@@ -67,8 +64,7 @@ class Entry:
         return lines[index - 1] if index - 1 < len(lines) else self.line
 
 
-@dataclass(frozen=True)
-class Weighting:
+class Weighting(NamedTuple):
     """A FAQ's own weight level for one word, over the language file's lists.
 
     ``light``: weighs at most the function weight wherever it comes from; ``common``:
@@ -94,8 +90,7 @@ in the past, it comes and goes ("sometimes", "when I run"), it is asked about in
 or feared, or it is someone else's history."""
 
 
-@dataclass(frozen=True)
-class Category:
+class Category(NamedTuple):
     """One kind of emergency: the signs that name it and what to do about it.
 
     A sign is a tuple of concept names, each found among the concepts of
@@ -118,8 +113,7 @@ class Category:
     matters more than a false alarm."""
 
 
-@dataclass(frozen=True)
-class Situation:
+class Situation(NamedTuple):
     """A personal circumstance named by its signs, and the entry (usually a hand-off)
     whose business it is."""
 
@@ -128,8 +122,7 @@ class Situation:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class Triggers:
+class Triggers(NamedTuple):
     """ConText triggers of one kind: those that look ahead to the words after them
     (``before`` a sign) and those that look back (``after`` a sign), within the
     context's scope; ``right_before`` and ``right_after`` reach one word at most ("no
@@ -145,8 +138,7 @@ class Triggers:
         return (*self.before, *self.after, *self.right_before, *self.right_after)
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """The ConText trigger lists that decide whether a sign is happening now.
 
     ``scope``: how many words a trigger reaches; ``current``: words that say "now" and
@@ -167,8 +159,7 @@ class Context:
     scope: int = 8
 
 
-@dataclass(frozen=True)
-class Urgent:
+class Urgent(NamedTuple):
     """Red-flag triage: concepts (word groups), emergency categories built from them,
     the context that tells "happening now" from history, and the texts it adds.
 
@@ -179,7 +170,7 @@ class Urgent:
 
     concepts: tuple[tuple[str, tuple[str, ...]], ...]
     categories: tuple[Category, ...]
-    context: Context = field(default_factory=Context)
+    context: Context = Context()
     check: str = (
         "If this is happening to you or someone with you now, call 911 or tell the front desk."
     )
@@ -248,20 +239,23 @@ DEFAULT_URGENT = flat_urgent(
 )
 
 
-@dataclass(frozen=True)
-class Faq:
-    """A loaded, validated FAQ: the one source of every text the bot says."""
+class _FaqFields(NamedTuple):
+    """What a FAQ file holds (``Faq`` adds what is worked out from it)."""
 
     disclaimer: str
     escalation: str
     entries: tuple[Entry, ...]
     urgent: Urgent = DEFAULT_URGENT
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = Settings()
     reviewed: Review | None = None
     path: str = "faq.yaml"
     content_hash: str = ""
     weights: tuple[Weighting, ...] = ()
+
+
+class Faq(_FaqFields):
+    """A loaded, validated FAQ: the one source of every text the bot says."""
 
     @cached_property
     def by_id(self) -> dict[str, Entry]:

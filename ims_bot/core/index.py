@@ -25,10 +25,9 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
-from dataclasses import dataclass
 from functools import cached_property
 from operator import mul
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import extractOne
@@ -70,8 +69,7 @@ Weights = list[float] | dict[int, float]
 """Sums per entry, by entry number: a list for every entry, a mapping for a few."""
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """An entry and how well the question matched it."""
 
     entry: Entry
@@ -80,8 +78,7 @@ class Candidate:
     order: int
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """How one question word was read."""
 
     word: str

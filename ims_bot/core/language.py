@@ -10,10 +10,9 @@ defect raises :class:`~ims_bot.errors.LanguageError` naming ``file:line``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
 from pathlib import Path
 from string import Formatter
-from typing import Any
+from typing import Any, NamedTuple
 
 from ims_bot.errors import LanguageError
 
@@ -36,8 +35,7 @@ APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": 
 """Every character read as an apostrophe, in the FAQ, in questions and in this file."""
 
 
-@dataclass(frozen=True)
-class KioskSentences:
+class KioskSentences(NamedTuple):
     """What the kiosk says: its start screen, its answer to a quit word, its bottom line
     and the countdown before it starts over (``{seconds}``)."""
 
@@ -47,8 +45,7 @@ class KioskSentences:
     countdown: str
 
 
-@dataclass(frozen=True)
-class Sentences:
+class Sentences(NamedTuple):
     """What the bot says besides the FAQ's answers; ``out_of_range`` fills in ``{last}``."""
 
     greeting: str
@@ -73,8 +70,7 @@ PLACEHOLDERS = {"out_of_range": {"last"}, "countdown": {"seconds"}}
 """The sentences filled in, with the names they take; the others are said as written."""
 
 
-@dataclass(frozen=True)
-class Language:
+class Language(NamedTuple):
     """The loaded language file.
 
     ``light``: words that weigh at most the function weight, even where the FAQ uses
@@ -268,10 +264,10 @@ class _Reader:
 
     def sentences(self, top: Any) -> Sentences:
         data = self.check.mapping(top["sentences"], top.line_of("sentences"), "'sentences'")
-        names = tuple(field.name for field in fields(Sentences))
+        names = Sentences._fields
         self.check.keys(data, set(names), names, "'sentences'")
         kiosk = self.check.mapping(data["kiosk"], data.line_of("kiosk"), "'kiosk' of 'sentences'")
-        kiosk_names = tuple(field.name for field in fields(KioskSentences))
+        kiosk_names = KioskSentences._fields
         self.check.keys(kiosk, set(kiosk_names), kiosk_names, "'kiosk' of 'sentences'")
         said = {name: self.sentence(data, name) for name in names if name != "kiosk"}
         return Sentences(

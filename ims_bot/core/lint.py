@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -184,7 +184,7 @@ class _Reweighed:
             word = written[term]
             if word not in self.engines:
                 weights = (*self.faq.weights, Weighting(word, "normal"))
-                self.engines[word] = Engine(replace(self.faq, weights=weights))
+                self.engines[word] = Engine(self.faq._replace(weights=weights))
             if _retrieves(run(Ask(self.engines[word], phrasing, limit=SEARCHED)), entry):
                 return word
         return None

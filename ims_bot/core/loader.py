@@ -32,7 +32,7 @@ from ims_bot.core.faq import (
     Weighting,
     flat_urgent,
 )
-from ims_bot.core.settings import SETTINGS_FIELDS, Settings, bounds, whole
+from ims_bot.core.settings import Settings, bounds, whole
 from ims_bot.core.yamlfile import LineDict, LineList
 from ims_bot.errors import FaqError, FileError
 
@@ -238,7 +238,7 @@ class Validator:
             still = self.context_kinds(item, "still_urgent", f"category '{category_id}'")
             doubt = self.flag(item, "doubt") if "doubt" in item else True
             built.append(Category(category_id, reply, signs, line, reach, still, doubt))
-        unwell_reply = Urgent.unwell
+        unwell_reply = Urgent._field_defaults["unwell"]
         unwell_signs: tuple[tuple[str, ...], ...] = ()
         if "unwell" in data:
             unwell = self.mapping(data["unwell"], data.line_of("unwell"), "'unwell' of 'urgent'")
@@ -256,7 +256,9 @@ class Validator:
             concepts=tuple(concepts.items()),
             categories=tuple(built),
             context=self.context(data),
-            check=self.text(data, "check", "'urgent'") if "check" in data else Urgent.check,
+            check=self.text(data, "check", "'urgent'")
+            if "check" in data
+            else Urgent._field_defaults["check"],
             unwell=unwell_reply,
             unwell_signs=unwell_signs,
             situations=tuple(situations),
@@ -353,7 +355,11 @@ class Validator:
                 self.keys(sides, set(TRIGGER_SIDES), (), f"'{kind}' of {what}")
                 lists = {side: self.texts(sides, side, f"'{kind}' of {what}")[0] for side in sides}
                 triggers.append((kind, Triggers(**lists)))
-        scope = self.whole(context, "scope", 1, 30) if "scope" in context else Context.scope
+        scope = (
+            self.whole(context, "scope", 1, 30)
+            if "scope" in context
+            else Context._field_defaults["scope"]
+        )
         return Context(
             triggers=tuple(triggers),
             current=self.texts(context, "current", what)[0],
@@ -397,7 +403,7 @@ class Validator:
         if top.get("settings") is None:
             return Settings()
         data = self.mapping(top["settings"], top.line_of("settings"), "'settings'")
-        self.keys(data, set(SETTINGS_FIELDS), (), "'settings'")
+        self.keys(data, set(Settings._fields), (), "'settings'")
         values: dict[str, Any] = {}
         for key in data:
             value = data[key]

@@ -20,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ims_bot.core.language import APOSTROPHES, Language, language
-from ims_bot.core.settings import Settings
+from ims_bot.core.settings import DEFAULTS
 
 MAX_INPUT = 500
 
@@ -175,7 +175,7 @@ def _two_consonants(letters: str) -> bool:
     return len(letters) == 2 and not any(letter in "aeiouy" for letter in letters)
 
 
-def slips_allowed(word: str, shortest: int = Settings.min_corrected) -> int:
+def slips_allowed(word: str, shortest: int = DEFAULTS.min_corrected) -> int:
     """How many typing slips a word of this length may carry and still be recognised:
     none below ``shortest`` letters (too many short words are one slip apart)."""
     if len(word) < shortest:
@@ -203,7 +203,7 @@ class Normaliser:
         synonyms: Iterable[tuple[str, Iterable[str]]] = (),
         vocabulary: Iterable[str] = (),
         spelt: Iterable[str] = (),
-        min_corrected: int = Settings.min_corrected,
+        min_corrected: int = DEFAULTS.min_corrected,
     ) -> None:
         self.min_corrected = min_corrected
         table: dict[tuple[str, ...], tuple[str, ...]] = {}

@@ -21,9 +21,8 @@ rules that passed before it, and the figures it used. The rules, in order:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ims_bot.core.decide import (
     MAX_OPTIONS,
@@ -47,8 +46,7 @@ SHOWN_WORDS = 8
 """How many of a question's weightiest words a trace names."""
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
     """What the conversation remembers that a decision depends on."""
 
     options: tuple[str, ...] = ()
@@ -150,8 +148,8 @@ class Ask:
         figures = [_words(terms)]
         if uncovered:
             figures.append(("not in the best entry", ", ".join(t.word for t in uncovered)))
-        return replace(
-            decision, trace=replace(decision.trace, figures=(*decision.trace.figures, *figures))
+        return decision._replace(
+            trace=decision.trace._replace(figures=(*decision.trace.figures, *figures))
         )
 
     def answered_clarify(self, decision: Decision, terms: list[Term]) -> Decision:
@@ -169,12 +167,11 @@ class Ask:
         right = shipped().right.probability(features)
         bar = settings.clarify_answered_at
         verdict = "answered from" if right >= bar else "options below"
-        trace = replace(
-            decision.trace,
+        trace = decision.trace._replace(
             figures=(*decision.trace.figures, ("calibrated", f"{right:.2f}, {verdict} {bar:g}")),
         )
         if right < bar:
-            return replace(decision, trace=trace)
+            return decision._replace(trace=trace)
         kind, entry = best.entry.kind, best.entry
         return Decision(kind, entry=entry, score=best.score, candidates=candidates, trace=trace)
 
@@ -336,7 +333,7 @@ def run(ask: Ask) -> Decision:
         if triage.situation:
             figures.append(("situation", triage.situation))
         decision = decision.traced(name, tuple(passed), *figures)
-        return replace(decision, triage=triage)
+        return decision._replace(triage=triage)
     raise AssertionError("the last rule always decides")
 
 

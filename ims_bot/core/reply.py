@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from ims_bot.core.decide import MAX_OPTIONS, Basis, Decision, ReplyKind, Trace
 from ims_bot.core.faq import Entry, Faq
@@ -28,8 +27,7 @@ TALK = {
 talk; the topic menu and a number out of range are composed apart."""
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """A numbered choice the user can pick by typing its number."""
 
     number: int
@@ -37,8 +35,7 @@ class Option:
     question: str
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     """A ranked candidate entry, for staff who want the next-best matches."""
 
     id: str
@@ -46,8 +43,7 @@ class Suggestion:
     score: float
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """One reply to one message.
 
     ``text`` is the whole reply as a user sees it and always ends with ``disclaimer``;
@@ -72,7 +68,7 @@ class Reply:
     """The triage's alert: None, or its level ("urgent" or "check") and category."""
     triage: str = ""
     """The triage's one-line account, for staff (what fired, which context)."""
-    trace: Trace = field(default_factory=Trace)
+    trace: Trace = Trace()
     """The rule that decided the reply and the figures it used (``ask --explain``)."""
 
     @property
@@ -151,7 +147,7 @@ def compose(decision: Decision, faq: Faq, question: str, top: int = 3) -> Reply:
     reply = _ordinary(decision, faq, common)
     if opening is None:
         return reply
-    return replace(reply, body=f"{opening}\n\n{reply.body}")
+    return reply._replace(body=f"{opening}\n\n{reply.body}")
 
 
 def _ordinary(decision: Decision, faq: Faq, common: dict[str, Any]) -> Reply:
@@ -180,8 +176,8 @@ def _ordinary(decision: Decision, faq: Faq, common: dict[str, Any]) -> Reply:
     scope = decision.entry if decision.kind == "escalate" else None
     reply = escalation(faq, common["question"], decision.score, common["suggestions"])
     if scope is not None:
-        reply = replace(reply, body=scope.answer, id=scope.id)
-    return replace(reply, alert=common["alert"], triage=common["triage"], trace=common["trace"])
+        reply = reply._replace(body=scope.answer, id=scope.id)
+    return reply._replace(alert=common["alert"], triage=common["triage"], trace=common["trace"])
 
 
 def _talk(decision: Decision, faq: Faq, question: str, trace: Trace) -> Reply:
@@ -194,7 +190,7 @@ def _talk(decision: Decision, faq: Faq, question: str, trace: Trace) -> Reply:
         reply = smalltalk(faq, question, body, decision.options)
     else:
         reply = smalltalk(faq, question, getattr(said, TALK[decision.talk]))
-    return replace(reply, trace=trace)
+    return reply._replace(trace=trace)
 
 
 def escalation(

@@ -28,8 +28,7 @@ import functools
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from rapidfuzz.distance import OSA
 
@@ -50,8 +49,7 @@ WordCheck = Callable[[str], bool]
 """Whether a word is a word of its own (so never read as a typing slip)."""
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """One sign found in the text, with the context triggers that apply to it."""
 
     category: str
@@ -65,8 +63,7 @@ class Mention:
         return not self.context
 
 
-@dataclass(frozen=True)
-class Triage:
+class Triage(NamedTuple):
     """What the triage found in one message.
 
     ``level``: ``urgent`` (a sign happening now), ``check`` (a sign named, not now),

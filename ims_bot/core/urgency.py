@@ -22,11 +22,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ims_bot.core.normalise import sentences, stem, words
 
@@ -51,8 +50,7 @@ def features(text: str) -> frozenset[str]:
     )
 
 
-@dataclass(frozen=True)
-class Linear:
+class Linear(NamedTuple):
     """A sparse linear score: ``intercept`` plus the weight of each feature present."""
 
     intercept: float
@@ -62,8 +60,7 @@ class Linear:
         return self.intercept + sum(self.weights.get(feature, 0.0) for feature in found)
 
 
-@dataclass(frozen=True)
-class Opinion:
+class Opinion(NamedTuple):
     """What the model makes of one message."""
 
     probability: float
@@ -79,8 +76,7 @@ class Opinion:
         return f"model: {self.probability:.2f} {self.category or '-'} ({because})"
 
 
-@dataclass(frozen=True)
-class UrgencyModel:
+class UrgencyModel(NamedTuple):
     """The emergency model and, for choosing a reply, one score per emergency category."""
 
     emergency: Linear

@@ -12,7 +12,7 @@ import base64
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from prompt_toolkit.application import Application, get_app
 from prompt_toolkit.buffer import Buffer
@@ -228,7 +228,7 @@ class DeskState:
             return None
         if self.reply.kind in ("escalate", "clarify"):
             return self.reply
-        return replace(self.reply, kind="escalate")
+        return self.reply._replace(kind="escalate")
 
     def pane(self) -> Lines:
         """The answer pane as paragraphs, each with its style: the text to read aloud."""

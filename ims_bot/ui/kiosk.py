@@ -18,7 +18,6 @@ import textwrap
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import replace
 from typing import Any, TextIO
 
 from prompt_toolkit import PromptSession
@@ -321,7 +320,7 @@ class Kiosk:
 
     def start_screen(self) -> Reply:
         """The start screen: welcome, how to ask, and the common questions numbered."""
-        return replace(self.conversation.menu(), body=language().sentences.kiosk.welcome)
+        return self.conversation.menu()._replace(body=language().sentences.kiosk.welcome)
 
     def countdown(self) -> str | None:
         """The countdown warning now, or None when there is none."""
