@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -211,3 +212,22 @@ def test_a_cache_file_of_another_user_is_not_read(tmp_path: Path, faq_file: Path
     assert prepared_engine(faq_file, _env(tmp_path)).faq.disclaimer == "Planted."
     os.chown(stored, 12345, 12345)
     assert prepared_engine(faq_file, _env(tmp_path)).faq.disclaimer == engine.faq.disclaimer
+
+
+def test_reading_leaves_the_collector_as_it_was(tmp_path: Path, faq_file: Path) -> None:
+    prepared_engine(faq_file, _env(tmp_path))
+    [stored] = _stored(tmp_path)
+    assert gc.isenabled()
+    assert cache._read(stored) is not None
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert cache._read(stored) is not None
+        assert not gc.isenabled()
+        stored.write_text('{"format": 1, "engine": {"\\u0000x": 1}}', encoding="utf-8")
+        assert cache._read(stored) is None
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert cache._read(stored) is None
+    assert gc.isenabled()
