@@ -62,6 +62,7 @@ HELD_OUT = (
     "heldout-h.yaml",
     "heldout-k.yaml",
     "heldout-l.yaml",
+    "heldout-n.yaml",
 )
 """Held-out sets: written by people who saw only the specification and the source article,
 frozen on arrival, measured once by ``bench/ims_eval.py`` (figures in docs/matching.md).
