@@ -62,6 +62,7 @@ HELD_OUT = (
     "heldout-h.yaml",
     "heldout-k.yaml",
     "heldout-l.yaml",
+    "heldout-m.yaml",
     "heldout-n.yaml",
 )
 """Held-out sets: written by people who saw only the specification and the source article,
