@@ -120,3 +120,14 @@ def test_no_ordinary_answer_follows_a_personal_story(story_engine: Engine) -> No
         for question in questions:
             decision = story_engine.decide(f"{story} {question}")
             assert decision.kind != "answer", (story, question)
+
+
+def test_a_relayed_question_is_matched_without_its_opening(mini_engine: Engine) -> None:
+    relayed = mini_engine.decide("Caller asks whether IMS is painful")
+    plain = mini_engine.decide("whether IMS is painful")
+    assert (relayed.kind, relayed.entry and relayed.entry.id) == ("answer", "is-ims-painful")
+    assert relayed.candidates == plain.candidates
+
+
+def test_the_triage_still_reads_a_relayed_message_whole(mini_engine: Engine) -> None:
+    assert mini_engine.decide("Caller asks: her husband has chest pain right now").kind == "urgent"

@@ -2,7 +2,7 @@
 
 ``questions.yaml`` is the main set; the ``independent-*.yaml`` sets were written from the
 entries' questions and answers (sets A to C) or from the specification's entry table and the
-source article (sets D, I and J) only, never from the alternates. All seven are development
+source article (sets D and I to L) only, never from the alternates. All nine are development
 sets (each file's header says why): they have prompted changes, so their figures describe
 the matcher on wording it was tuned with, not on new wording. A held-out set (written by
 someone who never saw the rules, frozen on arrival, measured once and reported with that
@@ -48,20 +48,20 @@ SETS = {
     "independent-b.yaml": 0.944,
     "independent-c.yaml": 0.919,
     "independent-d.yaml": 0.935,
-    "independent-i.yaml": 0.876,
-    "independent-j.yaml": 0.836,
+    "independent-i.yaml": 0.885,
+    "independent-j.yaml": 0.862,
+    "independent-k.yaml": 0.924,
+    "independent-l.yaml": 0.895,
 }
 """Each set's share of in-scope questions answered right at the shipped FAQ and defaults:
-150/166, 122/134, 135/143, 125/136, 115/123, 99/113 and 92/110. The FAQ's own phrasings
-were taken out of every set. Sets I and J were held-out sets measured once (97/113 and
-90/110, docs/matching.md) before they became development sets."""
+150/166, 122/134, 135/143, 125/136, 115/123, 100/113, 94/109, 97/105 and 102/114. The FAQ's
+own phrasings were taken out of every set. Sets I to L were held-out sets, each measured
+once (docs/matching.md) before it became a development set."""
 HELD_OUT = (
     "heldout-e.yaml",
     "heldout-f.yaml",
     "heldout-g.yaml",
     "heldout-h.yaml",
-    "heldout-k.yaml",
-    "heldout-l.yaml",
     "heldout-m.yaml",
     "heldout-n.yaml",
 )
@@ -71,10 +71,10 @@ No test asserts their figures; only that their labels name real entries and that
 question is a phrasing of the FAQ."""
 TOLERANCE = 0.04
 """How far a set's in-scope share may move from its stated figure: four to six questions
-of a set of 110 to 166 in-scope questions, a curator's ordinary edit."""
+of a set of 105 to 166 in-scope questions, a curator's ordinary edit."""
 MOST_WRONG = 3
 """The most in-scope questions of one set answered with a wrong entry (about 2 % of a set's
-in-scope questions). Measured: 3, 1, 0, 1, 1, 0 and 0; the main set's three are "what kind
+in-scope questions). Measured: 3, 1, 0, 1, 1, 0, 0, 0 and 2; the main set's three are "what kind
 of practitioner gives IMS therapy?" (what-is-ims), "how does sticking a needle in a muscle
 make the pain go away" (pain-relief) and "does intramuscular stimulation actually work"
 (how-ims-works)."""

@@ -53,6 +53,7 @@ def test_shorthand_and_contractions_read_from_one_table(text: str, expected: lis
         ("to {last},", "to {count},", "sentence 'out_of_range' must hold {last}"),
         ("  quit: [quit,", "  quit: [3,", "'quit' of 'commands' must hold text, not a number"),
         ("  u: you\n", "  u: [you]\n", "shorthand form 'u' must stand for words"),
+        ("relays: [\n", "relays: [\n  Caller Says,\n", "'Caller Says' of 'relays' must be"),
         (
             "  common: [\n",
             "  common: [\n    two words,\n",
@@ -69,6 +70,13 @@ def test_a_defect_is_refused_at_its_line(old: str, new: str, reason: str) -> Non
     assert reason in caught.value.reason
     assert caught.value.line in range(line_of(text, new), changed + 1)
     assert str(caught.value).startswith(f"language.yaml:{caught.value.line}: ")
+
+
+def test_relays_are_optional() -> None:
+    assert "caller asks" in language().relays
+    without = re.sub(r"^relays: \[\n(?:  .*\n)*\]\n", "", SHIPPED, flags=re.MULTILINE)
+    assert "relays" not in without
+    assert parse_language(without).relays == ()
 
 
 def test_a_missing_section_or_file_is_named(tmp_path: Path) -> None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from ims_bot.core.normalise import MAX_INPUT, Normaliser, asking_sentence, sanitise, stem, words
+from ims_bot.core.normalise import (
+    MAX_INPUT,
+    Normaliser,
+    asking_sentence,
+    sanitise,
+    stem,
+    unrelayed,
+    words,
+)
 
 
 def test_sanitise_removes_escapes_and_controls() -> None:
@@ -119,3 +127,19 @@ def test_the_asking_sentence_is_the_last_question_of_several() -> None:
 def test_a_comma_before_a_question_word_ends_a_sentence() -> None:
     assert asking_sentence("my back has been sore for years, can IMS help") == "can IMS help"
     assert asking_sentence("needles, pins and jabs scare me") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Caller asks if the needles hurt.", "if the needles hurt."),
+        ("caller wants to know: does it hurt?", "does it hurt?"),
+        ("The patient is asking, how long does it last", "how long does it last"),
+        ("Lady on the phone asks whether it is safe", "whether it is safe"),
+        ("Caller asks", "Caller asks"),
+        ("Recaller asks about IMS", "Recaller asks about IMS"),
+        ("Does IMS hurt? Caller asks", "Does IMS hurt? Caller asks"),
+    ],
+)
+def test_a_relayed_question_is_read_without_its_opening(text: str, expected: str) -> None:
+    assert unrelayed(text) == expected

@@ -79,7 +79,9 @@ class Language(NamedTuple):
     ``shorthand``: whole written forms and the words they stand for; ``endings``: word
     endings ("'ll") and theirs. ``smalltalk``: phrases by kind; ``numbers``: number words.
     ``quit``: the lines that end the chat; ``kiosk_quit``: more lines the kiosk reads as
-    wanting to leave; ``new_patient``: the lines that start the kiosk over.
+    wanting to leave; ``new_patient``: the lines that start the kiosk over. ``relays``:
+    the openings of a question relayed for someone else ("caller asks"), which matching
+    leaves out.
     """
 
     light: frozenset[str]
@@ -93,6 +95,7 @@ class Language(NamedTuple):
     kiosk_quit: frozenset[str]
     new_patient: frozenset[str]
     sentences: Sentences
+    relays: tuple[str, ...] = ()
     path: str = FILE
 
     @property
@@ -159,7 +162,7 @@ class _Reader:
         top = check.mapping(data, 1, "the language file")
         sections: tuple[str, ...] = ("weights", "question_words", "shorthand", "smalltalk")
         sections += ("numbers", "commands", "sentences")
-        check.keys(top, set(sections), sections, "the language file")
+        check.keys(top, {*sections, "relays"}, sections, "the language file")
         weights = check.mapping(top["weights"], top.line_of("weights"), "'weights'")
         check.keys(weights, {"light", "common"}, ("light", "common"), "'weights'")
         light = check.mapping(weights["light"], weights.line_of("light"), "'light' of 'weights'")
@@ -187,6 +190,7 @@ class _Reader:
             kiosk_quit=kiosk_quit - quit_lines,
             new_patient=new_patient,
             sentences=self.sentences(top),
+            relays=self.phrases(top, "relays", "the language file") if "relays" in top else (),
             path=path,
         )
 

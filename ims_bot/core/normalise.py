@@ -88,6 +88,24 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
+def unrelayed(text: str) -> str:
+    """``text`` without the opening of a relayed question ("Caller asks if the needles
+    hurt" gives "if the needles hurt"); the openings are the language file's ``relays``."""
+    opening = _relay_opening()
+    found = opening.match(text) if opening else None
+    return text[found.end() :] if found and found.end() < len(text) else text
+
+
+@functools.cache
+def _relay_opening() -> re.Pattern[str] | None:
+    """A relay's opening at the start of a message, with the punctuation after it."""
+    relays = sorted(language().relays, key=len, reverse=True)
+    if not relays:
+        return None
+    spelt = "|".join(r"\s+".join(map(re.escape, relay.split())) for relay in relays)
+    return re.compile(rf"\W*(?:{spelt})\b[\s,:;-]*", re.IGNORECASE)
+
+
 def asking_sentence(text: str) -> str | None:
     """The sentence of ``text`` that asks, when it has several: the last one ending in
     "?", else the last one. None for a single sentence. A comma before a question word

@@ -35,7 +35,7 @@ from ims_bot.core.decide import (
 )
 from ims_bot.core.faq import FRONT_DESK, OFF_TOPIC
 from ims_bot.core.index import Term
-from ims_bot.core.normalise import asking_sentence
+from ims_bot.core.normalise import asking_sentence, unrelayed
 from ims_bot.core.smalltalk import parse_number, smalltalk_kind
 from ims_bot.core.triage import Triage
 
@@ -93,13 +93,19 @@ class Ask:
         return self.engine.triager.scan(self.question)
 
     @cached_property
+    def text(self) -> str:
+        """The message as matching reads it: without the opening of a relayed question
+        ("Caller asks if ..."), which the triage still reads."""
+        return unrelayed(self.question)
+
+    @cached_property
     def tokens(self) -> tuple[str, ...]:
-        return self.engine.index.normaliser.tokens(self.question)
+        return self.engine.index.normaliser.tokens(self.text)
 
     @cached_property
     def sentence(self) -> str:
         """The sentence that asks, when the message has others around it ("" if not)."""
-        return asking_sentence(self.question) or ""
+        return asking_sentence(self.text) or ""
 
     @cached_property
     def asked(self) -> tuple[str, ...]:
