@@ -2,7 +2,7 @@
 
 ``questions.yaml`` is the main set; the ``independent-*.yaml`` sets were written from the
 entries' questions and answers (sets A to C) or from the specification's entry table and the
-source article (sets D and I to L) only, never from the alternates. All nine are development
+source article (sets D and I to M) only, never from the alternates. All ten are development
 sets (each file's header says why): they have prompted changes, so their figures describe
 the matcher on wording it was tuned with, not on new wording. A held-out set (written by
 someone who never saw the rules, frozen on arrival, measured once and reported with that
@@ -14,14 +14,14 @@ that the FAQ knows its own wording.
 Each question is labelled with its acceptable entry ids, or ``escalate`` (off-topic) or
 ``urgent``; a question whose ids are all ``handoff`` entries is a hand-off question.
 Asserted, as absolutes: no off-topic question given an ordinary answer, nor a hand-off
-question (but one known case of each, ``KNOWN_OFF_TOPIC_ANSWERED`` and
-``KNOWN_HANDOFF_ANSWERED``); every urgent question caught. Asserted within bounds, so that a
-curator's ordinary edit, which trades a few questions one way or the other, does not fail
-the tests: each set's share of in-scope questions answered with an acceptable entry stays
-within ``TOLERANCE`` of the figure stated in ``SETS``, and no set has more than
-``MOST_WRONG`` in-scope questions answered with a wrong entry. A share outside its band,
-either way, means the matcher's behaviour changed: find out why, then restate the figure.
-The figures are written to the test report.
+question (but the known cases, ``KNOWN_OFF_TOPIC_ANSWERED`` and ``KNOWN_HANDOFF_ANSWERED``);
+every urgent question caught. Asserted within bounds, so that a curator's ordinary edit,
+which trades a few questions one way or the other, does not fail the tests: each set's share
+of in-scope questions answered with an acceptable entry stays within ``TOLERANCE`` of the
+figure stated in ``SETS``, and no set has more than ``MOST_WRONG`` in-scope questions
+answered with a wrong entry. A share outside its band, either way, means the matcher's
+behaviour changed: find out why, then restate the figure. The figures are written to the
+test report.
 """
 
 from __future__ import annotations
@@ -52,17 +52,17 @@ SETS = {
     "independent-j.yaml": 0.862,
     "independent-k.yaml": 0.924,
     "independent-l.yaml": 0.895,
+    "independent-m.yaml": 0.882,
 }
 """Each set's share of in-scope questions answered right at the shipped FAQ and defaults:
-150/166, 122/134, 135/143, 125/136, 115/123, 100/113, 94/109, 97/105 and 102/114. The FAQ's
-own phrasings were taken out of every set. Sets I to L were held-out sets, each measured
+150/166, 122/134, 135/143, 125/136, 115/123, 100/113, 94/109, 97/105, 102/114 and 112/127. The FAQ's
+own phrasings were taken out of every set. Sets I to M were held-out sets, each measured
 once (docs/matching.md) before it became a development set."""
 HELD_OUT = (
     "heldout-e.yaml",
     "heldout-f.yaml",
     "heldout-g.yaml",
     "heldout-h.yaml",
-    "heldout-m.yaml",
     "heldout-n.yaml",
 )
 """Held-out sets: written by people who saw only the specification and the source article,
@@ -74,7 +74,7 @@ TOLERANCE = 0.04
 of a set of 105 to 166 in-scope questions, a curator's ordinary edit."""
 MOST_WRONG = 3
 """The most in-scope questions of one set answered with a wrong entry (about 2 % of a set's
-in-scope questions). Measured: 3, 1, 0, 1, 1, 0, 0, 0 and 2; the main set's three are "what kind
+in-scope questions). Measured: 3, 1, 0, 1, 1, 0, 0, 0, 2 and 2; the main set's three are "what kind
 of practitioner gives IMS therapy?" (what-is-ims), "how does sticking a needle in a muscle
 make the pain go away" (pain-relief) and "does intramuscular stimulation actually work"
 (how-ims-works)."""
@@ -83,11 +83,15 @@ KNOWN_HANDOFF_ANSWERED = {
 }
 """The one hand-off question given an ordinary answer (set C: shoulder-pain, where the
 label is handoff-personal-diagnosis); any other is a failure."""
-KNOWN_OFF_TOPIC_ANSWERED = {"Is a chiropractic adjustment good for headaches?"}
-"""The one off-topic question given an ordinary answer (set I: compared-to-other-treatments,
-through its alternate "ims vs chiropractic adjustments"). Every wording tried in
-other-health-topics that catches it also sends "is ims good for headaches" or "is ims
-better than a chiropractic adjustment" away from their entries; any other is a failure."""
+KNOWN_OFF_TOPIC_ANSWERED = {
+    "Is a chiropractic adjustment good for headaches?",
+    "What does IMS stand for in IT?",
+}
+"""The off-topic questions given an ordinary answer; any other is a failure. Set I's gets
+compared-to-other-treatments through its alternate "ims vs chiropractic adjustments": every
+wording tried in other-health-topics that catches it also sends "is ims good for headaches"
+or "is ims better than a chiropractic adjustment" away from their entries. Set M's reads
+"IT" as the word "it", so it asks what IMS stands for (what-is-ims)."""
 
 
 @dataclass
