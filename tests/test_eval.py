@@ -2,14 +2,14 @@
 
 ``questions.yaml`` is the main set; the ``independent-*.yaml`` sets were written from the
 entries' questions and answers (sets A to C) or from the specification's entry table and the
-source article (sets D and I to M) only, never from the alternates. All ten are development
-sets (each file's header says why): they have prompted changes, so their figures describe
-the matcher on wording it was tuned with, not on new wording. A held-out set (written by
-someone who never saw the rules, frozen on arrival, measured once and reported with that
-first figure, never mined) is not kept here; one that prompts a change becomes a development
-set. No set holds a question that reads the same as a phrasing of the shipped FAQ once
-normalised (case, punctuation, contractions and synonyms): such a question measures only
-that the FAQ knows its own wording.
+source article (sets D and I to N) only, never from the alternates. All eleven are
+development sets (each file's header says why): they have prompted changes, so their figures
+describe the matcher on wording it was tuned with, not on new wording. A held-out set
+(written by someone who never saw the rules, frozen on arrival, measured once and reported
+with that first figure, never mined) is not kept here; one that prompts a change becomes a
+development set. No set holds a question that reads the same as a phrasing of the shipped
+FAQ once normalised (case, punctuation, contractions and synonyms): such a question measures
+only that the FAQ knows its own wording.
 
 Each question is labelled with its acceptable entry ids, or ``escalate`` (off-topic) or
 ``urgent``; a question whose ids are all ``handoff`` entries is a hand-off question.
@@ -43,7 +43,7 @@ pytestmark = pytest.mark.shipped_faq
 
 EVAL = Path(__file__).parent / "eval"
 SETS = {
-    "questions.yaml": 0.904,
+    "questions.yaml": 0.910,
     "independent-a.yaml": 0.910,
     "independent-b.yaml": 0.944,
     "independent-c.yaml": 0.919,
@@ -52,18 +52,18 @@ SETS = {
     "independent-j.yaml": 0.862,
     "independent-k.yaml": 0.924,
     "independent-l.yaml": 0.895,
-    "independent-m.yaml": 0.882,
+    "independent-m.yaml": 0.890,
+    "independent-n.yaml": 0.891,
 }
 """Each set's share of in-scope questions answered right at the shipped FAQ and defaults:
-150/166, 122/134, 135/143, 125/136, 115/123, 100/113, 94/109, 97/105, 102/114 and 112/127. The FAQ's
-own phrasings were taken out of every set. Sets I to M were held-out sets, each measured
-once (docs/matching.md) before it became a development set."""
+151/166, 122/134, 135/143, 125/136, 115/123, 100/113, 94/109, 97/105, 102/114, 113/127 and
+98/110. The FAQ's own phrasings were taken out of every set. Sets I to N were held-out sets,
+each measured once (docs/matching.md) before it became a development set."""
 HELD_OUT = (
     "heldout-e.yaml",
     "heldout-f.yaml",
     "heldout-g.yaml",
     "heldout-h.yaml",
-    "heldout-n.yaml",
 )
 """Held-out sets: written by people who saw only the specification and the source article,
 frozen on arrival, measured once by ``bench/ims_eval.py`` (figures in docs/matching.md).
@@ -73,25 +73,21 @@ TOLERANCE = 0.04
 """How far a set's in-scope share may move from its stated figure: four to six questions
 of a set of 105 to 166 in-scope questions, a curator's ordinary edit."""
 MOST_WRONG = 3
-"""The most in-scope questions of one set answered with a wrong entry (about 2 % of a set's
-in-scope questions). Measured: 3, 1, 0, 1, 1, 0, 0, 0, 2 and 2; the main set's three are "what kind
-of practitioner gives IMS therapy?" (what-is-ims), "how does sticking a needle in a muscle
-make the pain go away" (pain-relief) and "does intramuscular stimulation actually work"
-(how-ims-works)."""
+"""The most in-scope questions of one set answered with a wrong entry (about 2 % of a set's in-
+scope questions). Measured: 3, 1, 0, 0, 1, 0, 0, 0, 2, 1 and 1; the main set's three are
+"what kind of practitioner gives IMS therapy?" (what-is-ims), "how does sticking a needle in
+a muscle make the pain go away" (pain-relief) and "does intramuscular stimulation actually
+work" (how-ims-works)."""
 KNOWN_HANDOFF_ANSWERED = {
     "Why do I keep getting this sharp ache under my shoulder blade, and would IMS fix it?"
 }
 """The one hand-off question given an ordinary answer (set C: shoulder-pain, where the
 label is handoff-personal-diagnosis); any other is a failure."""
-KNOWN_OFF_TOPIC_ANSWERED = {
-    "Is a chiropractic adjustment good for headaches?",
-    "What does IMS stand for in IT?",
-}
-"""The off-topic questions given an ordinary answer; any other is a failure. Set I's gets
-compared-to-other-treatments through its alternate "ims vs chiropractic adjustments": every
-wording tried in other-health-topics that catches it also sends "is ims good for headaches"
-or "is ims better than a chiropractic adjustment" away from their entries. Set M's reads
-"IT" as the word "it", so it asks what IMS stands for (what-is-ims)."""
+KNOWN_OFF_TOPIC_ANSWERED = {"What does IMS stand for in IT?", "whats ur name lol"}
+"""The off-topic questions given an ordinary answer; any other is a failure. Set M's reads
+"IT" as the word "it", so it asks what IMS stands for (what-is-ims). Set N's is small talk
+("what is your name" is) but for its "lol", and "name" is its one weighty word
+(ims-and-dry-needling: "another name for dry needling")."""
 
 
 @dataclass
