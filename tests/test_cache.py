@@ -16,6 +16,7 @@ import pytest
 
 from ims_bot import cache
 from ims_bot.cache import prepared_engine
+from ims_bot.core.faq import Review
 from ims_bot.env import Environment
 from ims_bot.errors import FaqError
 from tests.conftest import DATA
@@ -111,7 +112,14 @@ def test_a_crafted_pickle_at_the_cache_path_runs_no_code(tmp_path: Path, faq_fil
         {"\u0000r": 99},
         {"\u0000x": 1},
     ],
-    ids=["builtin", "os", "function", "module-not-imported", "dangling-reference", "unknown-tag"],
+    ids=[
+        "builtin",
+        "os",
+        "function",
+        "module-not-imported",
+        "dangling-reference",
+        "unknown-tag",
+    ],
 )
 def test_a_crafted_json_file_is_refused(tmp_path: Path, faq_file: Path, part: object) -> None:
     stored = _cache_file(tmp_path, faq_file)
@@ -120,6 +128,14 @@ def test_a_crafted_json_file_is_refused(tmp_path: Path, faq_file: Path, part: ob
     engine = prepared_engine(faq_file, _env(tmp_path))
     assert engine.reply("does ims hurt").kind == "answer"
     assert json.loads(stored.read_text(encoding="utf-8"))["engine"] != part
+
+
+def test_a_record_is_rebuilt_only_from_exactly_its_fields() -> None:
+    review = cache._instance("ims_bot.core.faq:Review", {"by": "x", "on": "2024", "line": 3})
+    assert review == Review("x", "2024", 3)  # type: ignore[arg-type]
+    for state in ({"by": "x", "on": "2024"}, {"by": "x", "on": "2024", "line": 3, "evil": 1}):
+        with pytest.raises(ValueError, match="not a stored engine part"):
+            cache._instance("ims_bot.core.faq:Review", state)
 
 
 def test_a_fifo_at_the_cache_path_does_not_hang(tmp_path: Path, faq_file: Path) -> None:
