@@ -2,7 +2,7 @@
 
 ``questions.yaml`` is the main set; the ``independent-*.yaml`` sets were written from the
 entries' questions and answers (sets A to C) or from the specification's entry table and the
-source article (sets D and I to N) only, never from the alternates. All eleven are
+source article (sets D and I to P) only, never from the alternates. All thirteen are
 development sets (each file's header says why): they have prompted changes, so their figures
 describe the matcher on wording it was tuned with, not on new wording. A held-out set
 (written by someone who never saw the rules, frozen on arrival, measured once and reported
@@ -44,7 +44,7 @@ pytestmark = pytest.mark.shipped_faq
 EVAL = Path(__file__).parent / "eval"
 SETS = {
     "questions.yaml": 0.910,
-    "independent-a.yaml": 0.910,
+    "independent-a.yaml": 0.903,
     "independent-b.yaml": 0.944,
     "independent-c.yaml": 0.919,
     "independent-d.yaml": 0.935,
@@ -54,18 +54,19 @@ SETS = {
     "independent-l.yaml": 0.895,
     "independent-m.yaml": 0.890,
     "independent-n.yaml": 0.891,
+    "independent-o.yaml": 0.906,
+    "independent-p.yaml": 0.899,
 }
 """Each set's share of in-scope questions answered right at the shipped FAQ and defaults:
-151/166, 122/134, 135/143, 125/136, 115/123, 100/113, 94/109, 97/105, 102/114, 113/127 and
-98/110. The FAQ's own phrasings were taken out of every set. Sets I to N were held-out sets,
-each measured once (docs/matching.md) before it became a development set."""
+151/166, 121/134, 135/143, 125/136, 115/123, 100/113, 94/109, 97/105, 102/114, 113/127,
+98/110, 106/117 and 98/109. The FAQ's own phrasings were taken out of every set. Sets I to P
+were held-out sets, each measured once (docs/matching.md) before it became a development
+set."""
 HELD_OUT = (
     "heldout-e.yaml",
     "heldout-f.yaml",
     "heldout-g.yaml",
     "heldout-h.yaml",
-    "heldout-o.yaml",
-    "heldout-p.yaml",
 )
 """Held-out sets: written by people who saw only the specification and the source article,
 frozen on arrival, measured once by ``bench/ims_eval.py`` (figures in docs/matching.md).
@@ -76,20 +77,26 @@ TOLERANCE = 0.04
 of a set of 105 to 166 in-scope questions, a curator's ordinary edit."""
 MOST_WRONG = 3
 """The most in-scope questions of one set answered with a wrong entry (about 2 % of a set's in-
-scope questions). Measured: 3, 1, 0, 0, 1, 0, 0, 0, 2, 1 and 1; the main set's three are
-"what kind of practitioner gives IMS therapy?" (what-is-ims), "how does sticking a needle in
-a muscle make the pain go away" (pain-relief) and "does intramuscular stimulation actually
-work" (how-ims-works)."""
+scope questions). Measured: 3, 1, 0, 0, 1, 0, 0, 0, 2, 1, 1, 1 and 2; the main set's three
+are "what kind of practitioner gives IMS therapy?" (what-is-ims), "how does sticking a
+needle in a muscle make the pain go away" (pain-relief) and "does intramuscular stimulation
+actually work" (how-ims-works)."""
 KNOWN_HANDOFF_ANSWERED = {
     "Why do I keep getting this sharp ache under my shoulder blade, and would IMS fix it?"
 }
 """The one hand-off question given an ordinary answer (set C: shoulder-pain, where the
 label is handoff-personal-diagnosis); any other is a failure."""
-KNOWN_OFF_TOPIC_ANSWERED = {"What does IMS stand for in IT?", "whats ur name lol"}
+KNOWN_OFF_TOPIC_ANSWERED = {
+    "What does IMS stand for in IT?",
+    "whats ur name lol",
+    "is a chiropractor better than a massage therapist",
+}
 """The off-topic questions given an ordinary answer; any other is a failure. Set M's reads
 "IT" as the word "it", so it asks what IMS stands for (what-is-ims). Set N's is small talk
 ("what is your name" is) but for its "lol", and "name" is its one weighty word
-(ims-and-dry-needling: "another name for dry needling")."""
+(ims-and-dry-needling: "another name for dry needling"). Set O's reads as "is ims better than
+a chiropractor" (compared-to-other-treatments); the wording tried in other-health-topics to
+catch it came closer to that entry's phrasings than to its own."""
 
 
 @dataclass
