@@ -68,6 +68,7 @@ HELD_OUT = (
     "heldout-g.yaml",
     "heldout-h.yaml",
     "heldout-q.yaml",
+    "heldout-r.yaml",
 )
 """Held-out sets: written by people who saw only the specification and the source article,
 frozen on arrival, measured once by ``bench/ims_eval.py`` (figures in docs/matching.md).
