@@ -53,6 +53,15 @@ def test_ask_explain_shows_the_rule_and_the_calibrated_probability() -> None:
     assert "probability" not in json.loads(out)["trace"]["figures"]
 
 
+def test_ask_explain_measures_a_relayed_question_as_matching_reads_it() -> None:
+    figures = [
+        json.loads(run("ask", "--json", "--explain", question)[1])["trace"]["figures"]
+        for question in ("Caller asks whether IMS is painful", "whether IMS is painful")
+    ]
+    assert figures[0]["probability"] == figures[1]["probability"]
+    assert figures[0]["features"] == figures[1]["features"]
+
+
 def test_ask_reads_one_question_per_line() -> None:
     status, out, _ = run("ask", "--json", "--top", "2", stdin="does it hurt\n\nwhat is ims\n")
     lines = [json.loads(line) for line in out.splitlines()]

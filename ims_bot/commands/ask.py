@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from ims_bot.commands.common import engine, whole
 from ims_bot.core.conversation import Conversation
 from ims_bot.core.engine import Engine
-from ims_bot.core.normalise import sanitise
+from ims_bot.core.normalise import sanitise, unrelayed
 from ims_bot.core.reply import Reply
 from ims_bot.env import Environment
 from ims_bot.errors import ExitStatus
@@ -89,10 +89,11 @@ def run(args: argparse.Namespace, env: Environment) -> int:
 
 
 def with_probability(reply: Reply, prepared: Engine, question: str) -> Reply:
-    """``reply`` with the calibrated probability and its features added to its trace."""
+    """``reply`` with the calibrated probability and its features added to its trace,
+    measured on the question as matching reads it (without a relay's opening)."""
     from ims_bot.core.confidence import figures
 
-    added = figures(prepared.index, sanitise(question))
+    added = figures(prepared.index, unrelayed(sanitise(question)))
     return reply._replace(trace=reply.trace._replace(figures=(*reply.trace.figures, *added)))
 
 
