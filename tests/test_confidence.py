@@ -54,7 +54,7 @@ def index() -> MatchIndex:
 
 
 def features(**changes: float) -> Features:
-    base = Features(0.5, 0.1, 0.8, 0.1, 0.5, 1.5, 0.7, 1.0, 0.0, 0.0, 0.5, 1.0)
+    base = Features(0.5, 0.1, 0.8, 0.1, 0.5, 1.5, 0.7, 1.0, 0.0, 0.0, 0.5, 1.0, 0.4, 0.3, 0.1)
     return base._replace(**changes)
 
 
@@ -102,10 +102,31 @@ def test_the_asking_sentence_agrees_or_not(index: MatchIndex) -> None:
     assert (torn.agreement, torn.single) == (0.0, 0.0)
 
 
+def test_agreeing_phrasings_and_the_phrasing_lead_are_measured(index: MatchIndex) -> None:
+    terms = index.read_text("does it help my sore knee pain")
+    measured, candidates = assess(index, "does it help my sore knee pain")
+    assert [c.entry.id for c in candidates[:2]] == ["knee", "shoulder"]
+    closest, second, third = index.similarities(terms, candidates[0].order, 3)
+    assert 1 >= closest >= second >= third > 0
+    assert (measured.second, measured.third) == (second, third)
+    rival = index.similarities(terms, candidates[1].order, 1)[0]
+    assert measured.phrasing_lead == pytest.approx(closest - rival)
+    shoulder = index.similarities(terms, candidates[1].order, 3)
+    assert shoulder[2] == 0.0, "an entry of two phrasings has no third"
+
+
+def test_similarities_of_an_exact_phrasing_and_of_no_words(index: MatchIndex) -> None:
+    knee = next(c.order for c in index.search("sore knees", 1))
+    assert index.similarities(index.read_text("sore knees"), knee, 1) == [1.0]
+    assert index.similarities([], knee, 2) == [0.0, 0.0]
+
+
 def test_nothing_readable_has_no_candidates(index: MatchIndex) -> None:
     measured, candidates = assess(index, "?!")
     assert candidates == []
     assert measured.score == 0.0
+    assert (measured.second, measured.third, measured.phrasing_lead) == (0.0, 0.0, 0.0)
+    assert (measured.agreement, measured.single) == (0.5, 1.0)
 
 
 def test_the_vector_follows_the_names() -> None:

@@ -57,6 +57,14 @@ class Features(NamedTuple):
     ranks another, 0.5 when there is no separate asking sentence (see ``single``)."""
     single: float
     """1 when the question has no separate asking sentence (one sentence), else 0."""
+    second: float
+    """The word similarity, 0 to 1, of the best entry's second-closest phrasing: whether
+    another of its phrasings agrees with the question, not just the closest."""
+    third: float
+    """The same for its third-closest phrasing (0 when it has fewer phrasings)."""
+    phrasing_lead: float
+    """The word similarity of the best entry's closest phrasing less the runner-up's
+    closest, -1 to 1 (the best entry's alone with no runner-up)."""
 
     def vector(self) -> tuple[float, ...]:
         """The features in field order, the order of ``names()``."""
@@ -77,8 +85,16 @@ def measure(
     unknown = math.log1p(sum(term.weight for term in terms if term.faq_word is None))
     unknown_share = 1.0 - index.known_share(terms) if terms else 1.0
     if not candidates:
-        return Features(0.0, 0.0, 0.0, unknown_share, unknown, length, 0.0, 0.0, 0.0, 0.0, 0.5, 1.0)
+        return Features(*[0.0] * len(Features._fields))._replace(
+            unknown_share=unknown_share,
+            unknown_weight=unknown,
+            length=length,
+            agreement=0.5,
+            single=1.0,
+        )
     best = candidates[0]
+    closest, second, third = index.similarities(terms, best.order, 3)
+    rival = index.similarities(terms, candidates[1].order, 1)[0] if len(candidates) > 1 else 0.0
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     asked = index.read_text(sentence) if sentence else []
     if asked:
@@ -99,6 +115,9 @@ def measure(
         off_topic=float(OFF_TOPIC in best.entry.tags),
         agreement=agreement,
         single=float(not asked),
+        second=second,
+        third=third,
+        phrasing_lead=closest - rival,
     )
 
 

@@ -361,6 +361,17 @@ class MatchIndex:
         scaled by 1 - best²: a lone phrasing that half fits needs another phrasing to
         agree, an exact one does not. An entry with a single phrasing keeps its best.
         """
+        roots = self._shares(owner, known, excluded)
+        top = sorted(roots, reverse=True)[:2]
+        best = min(1.0, top[0] / root)
+        similarity = best - self.settings.second_share * (1 - best * best) * (best - top[-1] / root)
+        return similarity, self._spans[owner][0] + roots.index(top[0])
+
+    def _shares(
+        self, owner: int, known: list[tuple[str, float]], excluded: Set[int]
+    ) -> list[float]:
+        """Each of entry ``owner``'s phrasings: the weight it shares with the question
+        times sqrt(1 / its own weight), its similarity before dividing by sqrt(query weight)."""
         first, end = self._spans[owner]
         shared = [0.0] * (end - first)
         local = self._local[owner]
@@ -370,11 +381,19 @@ class MatchIndex:
         for i in excluded:
             if first <= i < end:
                 shared[i - first] = 0.0
-        roots = list(map(mul, shared, self._roots[owner]))
-        top = sorted(roots, reverse=True)[:2]
-        best = min(1.0, top[0] / root)
-        similarity = best - self.settings.second_share * (1 - best * best) * (best - top[-1] / root)
-        return similarity, first + roots.index(top[0])
+        return list(map(mul, shared, self._roots[owner]))
+
+    def similarities(self, terms: list[Term], order: int, count: int) -> list[float]:
+        """The ``count`` best word similarities, 0 to 1, of entry number ``order``'s
+        phrasings to the read ``terms``, best first (0 for phrasings it lacks): how many
+        of its phrasings agree with the question, not just its closest."""
+        query_weight = sum(term.weight for term in terms)
+        if not query_weight:
+            return [0.0] * count
+        known = [(term.faq_word, term.weight) for term in terms if term.faq_word is not None]
+        root = math.sqrt(query_weight)
+        top = sorted(self._shares(order, known, frozenset()), reverse=True)[:count]
+        return [min(1.0, share / root) for share in top] + [0.0] * (count - len(top))
 
     def _rerank(
         self,
