@@ -2,9 +2,10 @@
 
 For each benchmark in ``../shared/benchmarks/`` (see its README) the FAQ is converted
 to a faq.yaml (``bench/convert.py``), loaded and indexed through the package's own API,
-and every ``val`` and ``test`` query is answered at the product's default settings.
+and every ``val`` and ``test`` query is answered at the product's default settings, and
+again with its ``wrong_rate`` setting at 2 % (deciding from the calibrated probability).
 The calibrated confidence (``ims_bot/core/calibration.json``, fitted by
-``bench/calibrate.py`` on development data only) is scored beside it: answering when
+``bench/calibrate.py`` on development data only) is also scored alone: answering when
 P(best entry is right) reaches the threshold for a 2 % development wrong-answer rate,
 offering options when P(right entry among the options) reaches the clarify threshold,
 escalating otherwise; for each ``test`` split its expected calibration error (10
@@ -58,7 +59,8 @@ END = "<!-- quality:end -->"
 COMMAND = "python bench/quality.py --write docs/matching.md"
 FIGURES = Path(__file__).resolve().parents[1] / "docs" / "figures"
 CALIBRATED_RATE = 0.02
-"""The development wrong-answer rate whose answer threshold the calibrated row uses."""
+"""The development wrong-answer rate of the calibrated rows: the product with the
+``wrong_rate`` setting, and the calibrated model alone (its answer threshold)."""
 WRONG_PICK = ""
 """The pick of an answered query whose best entry is not its own (no entry id is empty)."""
 
@@ -124,9 +126,11 @@ def rates(queries: Sequence[Query], picks: Sequence[str | None]) -> tuple[float,
     )
 
 
-def product(faq_text: str, queries: Sequence[Query]) -> Figures:
-    """The product at its default settings."""
-    engine = Engine(parse_faq(faq_text, "benchmark.yaml"))
+def product(faq_text: str, queries: Sequence[Query], wrong_rate: float = 0.0) -> Figures:
+    """The product at its default settings, or deciding from the calibrated probability
+    at target ``wrong_rate`` (the ``wrong_rate`` setting)."""
+    faq = parse_faq(faq_text, "benchmark.yaml")
+    engine = Engine(faq._replace(settings=faq.settings._replace(wrong_rate=wrong_rate)))
     picks: list[str | None] = []
     tops: list[float] = []
     clarified = 0
@@ -141,8 +145,8 @@ def product(faq_text: str, queries: Sequence[Query]) -> Figures:
         tops.append(decision.candidates[0].score if decision.candidates else 0.0)
     in_acc, oos_rec, wrong = rates(queries, picks)
     return Figures(
-        "ims-bot (defaults)",
-        "defaults",
+        f"ims-bot (wrong_rate {wrong_rate:g})" if wrong_rate else "ims-bot (defaults)",
+        "calibrated" if wrong_rate else "defaults",
         in_acc,
         oos_rec,
         wrong,
@@ -340,6 +344,8 @@ def benchmark(path: Path, difflib_max: int) -> list[str]:
     test = [Query(q["q"], q["id"]) for q in data["test"]]
     faq_text = faq_yaml(data)
     ours_val, ours_test = product(faq_text, val), product(faq_text, test)
+    rated_val = product(faq_text, val, CALIBRATED_RATE)
+    rated_test = product(faq_text, test, CALIBRATED_RATE)
     calibration = shipped()
     index = MatchIndex(parse_faq(faq_text, "benchmark.yaml"))
     sure_val, _, _ = calibrated(index, val, calibration)
@@ -356,7 +362,7 @@ def benchmark(path: Path, difflib_max: int) -> list[str]:
         ("rapidfuzz token_set_ratio", fuzzy_matcher(faq, fuzz.token_set_ratio)),
         ("TF-IDF word+char", tfidf_matcher(faq)),
     ]
-    val_rows, test_rows = [ours_val, sure_val], [ours_test, sure_test]
+    val_rows, test_rows = [ours_val, rated_val, sure_val], [ours_test, rated_test, sure_test]
     for name, matcher in matchers:
         v, t = baseline(name, matcher, val, test)
         val_rows.append(v)

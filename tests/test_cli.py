@@ -53,6 +53,21 @@ def test_ask_explain_shows_the_rule_and_the_calibrated_probability() -> None:
     assert "probability" not in json.loads(out)["trace"]["figures"]
 
 
+def test_ask_explain_says_when_the_probability_decides(tmp_path: Path) -> None:
+    text = MINI_FAQ.read_text(encoding="utf-8")
+    rated = tmp_path / "rated.yaml"
+    rated.write_text(text.replace("entries:", "settings: {wrong_rate: 0.02}\nentries:", 1))
+    _, out, _ = run("ask", "--json", "--explain", "does ims hurt")
+    assert (
+        "(calibrated; the rules above decide)" in json.loads(out)["trace"]["figures"]["probability"]
+    )
+    status, out, err = run("ask", "--faq", str(rated), "--json", "--explain", "does ims hurt")
+    assert (status, err) == (0, "")
+    figures = json.loads(out)["trace"]["figures"]
+    assert figures["probability"].endswith("(calibrated; it decides, wrong_rate 0.02)")
+    assert "wrong_rate 0.02" in figures["calibrated"]
+
+
 def test_ask_explain_measures_a_relayed_question_as_matching_reads_it() -> None:
     figures = [
         json.loads(run("ask", "--json", "--explain", question)[1])["trace"]["figures"]

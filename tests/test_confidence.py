@@ -19,10 +19,12 @@ from ims_bot.core.confidence import (
     parse,
     shipped,
 )
+from ims_bot.core.decide import Chances, decide_calibrated
 from ims_bot.core.engine import Engine
 from ims_bot.core.index import MatchIndex
 from ims_bot.core.loader import parse_faq
 from ims_bot.core.settings import DEFAULTS
+from ims_bot.errors import FaqError
 
 FAQ = """\
 disclaimer: General information only.
@@ -233,3 +235,87 @@ def test_a_clarification_near_a_handoff_or_set_off_is_never_answered(
     assert Engine(parse_faq(near, "faq.yaml")).decide("knee price").kind == "clarify"
     kept = FAQ.replace("entries:", "settings: {clarify_answered_at: 1}\nentries:")
     assert Engine(parse_faq(kept, "faq.yaml")).decide("does it help pain").kind == "clarify"
+
+
+def calibration_with(right: float, among: float) -> Calibration:
+    """A calibration giving every question these two probabilities, with three listed
+    wrong-answer rates: 1 % answered from 0.95, 2 % from 0.9, 5 % from 0.6."""
+    size = len(Features.names())
+
+    def constant(p: float) -> Calibrator:
+        return Calibrator((0.0,) * size, (1.0,) * size, (0.0,) * size, math.log(p / (1 - p)))
+
+    return Calibration(constant(right), constant(among), {0.01: 0.95, 0.02: 0.9, 0.05: 0.6}, 0.5, 3)
+
+
+@pytest.mark.parametrize(
+    ("rate", "bars"),
+    [
+        (0.02, (0.9, 0.6)),
+        (0.03, (0.9, 0.6)),
+        (0.01, (0.95, 0.9)),
+        (0.05, (0.6, 0.6)),
+        (0.001, (0.95, 0.9)),
+    ],
+)
+def test_a_wrong_rate_picks_the_listed_bars(rate: float, bars: tuple[float, float]) -> None:
+    assert calibration_with(0.5, 0.5).bars(rate) == bars
+
+
+def rated(settings: str = "wrong_rate: 0.02") -> Engine:
+    return Engine(parse_faq(FAQ.replace("entries:", f"settings: {{{settings}}}\nentries:"), "f"))
+
+
+def test_with_a_wrong_rate_a_likely_entry_is_answered_whatever_its_margins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(confidence, "shipped", lambda: calibration_with(0.92, 0.99))
+    assert rated("clarify_answered_at: 1").decide("does it help pain").kind == "clarify"
+    decision = rated("wrong_rate: 0.02, clarify_answered_at: 1").decide("does it help pain")
+    assert (decision.kind, decision.entry and decision.entry.id) == ("answer", "knee")
+    figures = dict(decision.trace.figures)
+    assert figures["verdict"] == "likely right"
+    assert figures["calibrated"].startswith("0.92 that knee is right (answered from 0.90), 0.99")
+
+
+def test_with_a_wrong_rate_options_or_escalation_follow_the_among_probability(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(confidence, "shipped", lambda: calibration_with(0.7, 0.8))
+    offered = rated().decide("does it help pain")
+    assert (offered.kind, [e.id for e in offered.options]) == ("clarify", ["knee", "shoulder"])
+    assert dict(offered.trace.figures)["verdict"] == "not likely enough"
+    monkeypatch.setattr(confidence, "shipped", lambda: calibration_with(0.7, 0.3))
+    dropped = rated().decide("does it help pain")
+    assert dropped.kind == "escalate"
+    assert dict(dropped.trace.figures)["verdict"] == "not likely enough, nor the options"
+
+
+def test_with_a_wrong_rate_a_handoff_has_the_easier_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(confidence, "shipped", lambda: calibration_with(0.7, 0.3))
+    handed = rated().decide("how much does a session cost")
+    assert (handed.kind, handed.entry and handed.entry.id) == ("handoff", "cost")
+    assert rated().decide("my knee hurts when i walk").kind == "escalate"
+
+
+def test_with_a_wrong_rate_the_rules_no_probability_overrules_stand(
+    monkeypatch: pytest.MonkeyPatch, index: MatchIndex
+) -> None:
+    monkeypatch.setattr(confidence, "shipped", lambda: calibration_with(0.99, 0.99))
+    near = rated("wrong_rate: 0.02, handoff_window: 15").decide("knee price")
+    assert near.kind == "clarify"
+    assert "hand-off 'cost' within handoff_window 15" in dict(near.trace.figures)["verdict"]
+    portal = rated().decide("log in to the patient portal")
+    assert (portal.kind, portal.entry and portal.entry.id) == ("escalate", "portal")
+    candidates = index.search("does it help pain", 4)
+    ungrounded = decide_calibrated(
+        candidates, DEFAULTS, Chances(0.99, 0.99, 0.9, 0.6, 0.5), grounded=False
+    )
+    assert ungrounded.kind == "escalate"
+    verdict = dict(ungrounded.trace.figures)["verdict"]
+    assert verdict == "the entry uses none of the question's weighty words"
+
+
+def test_a_wrong_rate_out_of_bounds_is_refused() -> None:
+    with pytest.raises(FaqError, match="wrong_rate"):
+        parse_faq(FAQ.replace("entries:", "settings: {wrong_rate: 0.2}\nentries:"), "faq.yaml")

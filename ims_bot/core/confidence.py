@@ -165,6 +165,15 @@ class Calibration(NamedTuple):
     options: int
     """How many entries a clarify offers (the ``among`` model's top n)."""
 
+    def bars(self, rate: float) -> tuple[float, float]:
+        """The least ``right`` probability answered at target wrong-answer ``rate``, from
+        the largest listed rate not above it (the strictest listed one if none is), and
+        the easier one a hand-off entry needs: that of the next looser listed rate."""
+        rates = sorted(self.answer_at)
+        at = max((r for r in rates if r <= rate), default=rates[0])
+        looser = next((r for r in rates if r > at), at)
+        return self.answer_at[at], self.answer_at[looser]
+
 
 def parse(text: str, name: str = CALIBRATION_FILE) -> Calibration:
     """A calibration from the JSON ``text`` of file ``name``; raises ``CalibrationError``."""
@@ -219,11 +228,13 @@ def figures(index: MatchIndex, question: str) -> tuple[tuple[str, str], ...]:
         for name, value in zip(Features.names(), features.vector(), strict=True)
     )
     best = candidates[0].entry.id
+    rate = index.settings.wrong_rate
+    decider = f"it decides, wrong_rate {rate:g}" if rate else "the rules above decide"
     return (
         (
             "probability",
             f"{right:.2f} that {best} is right, {among:.2f} that the right entry is among "
-            f"the best {model.options} (calibrated; the rules above decide)",
+            f"the best {model.options} (calibrated; {decider})",
         ),
         ("features", named),
     )

@@ -124,13 +124,96 @@ def decide(
             best.entry.kind, entry=best.entry, score=best.score, candidates=candidates
         )
         return _figured(decision, *figures, ("verdict", verdict))
-    options = tuple(
+    decision = Decision(
+        "clarify", score=best.score, options=_options(candidates, settings), candidates=candidates
+    )
+    return _figured(decision, *figures, ("verdict", verdict))
+
+
+class Chances(NamedTuple):
+    """What the calibrated models say of one ranking, and the bars they are held to."""
+
+    right: float
+    """P(the best entry is right)."""
+    among: float
+    """P(the right entry is among the options)."""
+    answer_bar: float
+    """The least ``right`` an ordinary answer needs (for the ``wrong_rate`` setting)."""
+    handoff_bar: float
+    """The easier bar of a hand-off entry."""
+    options_bar: float
+    """The least ``among`` at which options are offered rather than escalating."""
+
+
+def decide_calibrated(
+    candidates: Sequence[Candidate],
+    settings: Settings,
+    chances: Chances,
+    grounded: bool = True,
+) -> Decision:
+    """Choose the reply kind for ranked ``candidates`` from calibrated ``chances`` (the
+    ``wrong_rate`` setting): answer when the best entry is likely enough right, offer
+    options when the right entry is likely among them, else escalate. What no probability
+    overrules stays: nothing under ``clarify_at`` is offered, an ordinary answer rests on
+    a weighty word of the question (see ``decide``) and is withheld when a hand-off entry
+    scores within ``handoff_window``, and an out-of-scope entry escalates."""
+    candidates = tuple(candidates)
+    figures = _ranking(candidates)
+    if not candidates or candidates[0].score < settings.clarify_at:
+        score = candidates[0].score if candidates else None
+        why = ("verdict", f"no entry reaches clarify_at {settings.clarify_at:g}")
+        return _figured(Decision("escalate", score=score, candidates=candidates), *figures, why)
+    best = candidates[0]
+    bar = chances.handoff_bar if best.entry.kind == "handoff" else chances.answer_bar
+    figures.append(
+        (
+            "calibrated",
+            f"{chances.right:.2f} that {best.entry.id} is right (answered from {bar:.2f}), "
+            f"{chances.among:.2f} that the right entry is among the options (offered from "
+            f"{chances.options_bar:g}); wrong_rate {settings.wrong_rate:g}",
+        )
+    )
+    if best.entry.kind == "answer" and not grounded:
+        why = ("verdict", "the entry uses none of the question's weighty words")
+        return _figured(
+            Decision("escalate", score=best.score, candidates=candidates), *figures, why
+        )
+    verdict = "likely right" if chances.right >= bar else "not likely enough"
+    near = handoff_nearby(best, candidates, settings)
+    if near is not None and verdict == "likely right":
+        verdict = f"hand-off '{near.entry.id}' within handoff_window {settings.handoff_window:g}"
+    if OFF_TOPIC in best.entry.tags:
+        decision = Decision("escalate", entry=best.entry, score=best.score, candidates=candidates)
+        if verdict != "likely right":
+            decision = decision._replace(entry=None)
+        return _figured(decision, *figures, ("verdict", f"out of scope, {verdict}"))
+    if verdict == "likely right":
+        decision = Decision(
+            best.entry.kind, entry=best.entry, score=best.score, candidates=candidates
+        )
+        return _figured(decision, *figures, ("verdict", verdict))
+    if near is None and chances.among < chances.options_bar:
+        verdict = f"{verdict}, nor the options"
+        return _figured(
+            Decision("escalate", score=best.score, candidates=candidates),
+            *figures,
+            ("verdict", verdict),
+        )
+    decision = Decision(
+        "clarify", score=best.score, options=_options(candidates, settings), candidates=candidates
+    )
+    return _figured(decision, *figures, ("verdict", verdict))
+
+
+def _options(candidates: Sequence[Candidate], settings: Settings) -> tuple[Entry, ...]:
+    """The entries worth offering as options: at least ``clarify_at`` and within
+    ``option_window`` of the best, at most ``MAX_OPTIONS``."""
+    best = candidates[0].score
+    return tuple(
         c.entry
         for c in candidates
-        if c.score >= settings.clarify_at and best.score - c.score <= settings.option_window
+        if c.score >= settings.clarify_at and best - c.score <= settings.option_window
     )[:MAX_OPTIONS]
-    decision = Decision("clarify", score=best.score, options=options, candidates=candidates)
-    return _figured(decision, *figures, ("verdict", verdict))
 
 
 def _ranking(candidates: Sequence[Candidate]) -> list[Figure]:

@@ -26,15 +26,17 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ims_bot.core.decide import (
     MAX_OPTIONS,
+    Chances,
     Decision,
     Figure,
     decide,
+    decide_calibrated,
     handoff_nearby,
     on_asking_sentence,
     story_handoff,
 )
 from ims_bot.core.faq import FRONT_DESK, OFF_TOPIC
-from ims_bot.core.index import Term
+from ims_bot.core.index import Candidate, Term
 from ims_bot.core.normalise import asking_sentence, unrelayed
 from ims_bot.core.smalltalk import parse_number, smalltalk_kind
 from ims_bot.core.triage import Triage
@@ -148,15 +150,37 @@ class Ask:
         weighty = index.weighty(terms)
         uncovered = index.uncovered(weighty, candidates[0]) if candidates else []
         grounded = not weighty or len(uncovered) < len(weighty)
-        decision = decide(candidates, settings, long, grounded)
-        if decision.kind == "clarify":
-            decision = self.answered_clarify(decision, terms)
+        if settings.wrong_rate:
+            decision = self.calibrated(candidates, terms, grounded)
+        else:
+            decision = decide(candidates, settings, long, grounded)
+            if decision.kind == "clarify":
+                decision = self.answered_clarify(decision, terms)
         figures = [_words(terms)]
         if uncovered:
             figures.append(("not in the best entry", ", ".join(t.word for t in uncovered)))
         return decision._replace(
             trace=decision.trace._replace(figures=(*decision.trace.figures, *figures))
         )
+
+    def calibrated(
+        self, candidates: list[Candidate], terms: list[Term], grounded: bool
+    ) -> Decision:
+        """The decision on ranked ``candidates`` from the calibrated probabilities, held
+        to the ``wrong_rate`` setting (``decide.decide_calibrated``)."""
+        from ims_bot.core.confidence import measure, shipped
+
+        model = shipped()
+        features = measure(self.engine.index, terms, candidates, self.sentence or None)
+        answer_bar, handoff_bar = model.bars(self.settings.wrong_rate)
+        chances = Chances(
+            right=model.right.probability(features),
+            among=model.among.probability(features),
+            answer_bar=answer_bar,
+            handoff_bar=handoff_bar,
+            options_bar=model.clarify_at,
+        )
+        return decide_calibrated(candidates, self.settings, chances, grounded)
 
     def answered_clarify(self, decision: Decision, terms: list[Term]) -> Decision:
         """``decision`` (a clarify), answered instead when the calibrated probability that

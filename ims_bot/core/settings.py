@@ -35,6 +35,13 @@ class Settings(NamedTuple):
     calibrated model (``confidence.py``) gives its best entry at least this probability
     of being right, unless a hand-off entry stands within ``handoff_window`` of it (1
     keeps every clarification)."""
+    wrong_rate: float = 0.0
+    """0 (the default): the rules above decide. A target rate such as 0.02: the calibrated
+    probability decides instead (docs/matching.md, "Calibrated confidence"): an entry is
+    answered from the lowest probability that kept answers wrong (a wrong entry, or any
+    answer to an out-of-scope question) at most this share of the development questions,
+    a hand-off entry from that of the next looser rate the calibration lists; otherwise
+    options when the right entry is likely among them, else the escalation."""
     long_words: int = 12
     """How many distinct words make a question long: its best entry may then be answered
     on a clear relative lead (``long_floor``, ``long_ratio``)."""
@@ -103,6 +110,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "handoff_window": (0, 100),
     "option_window": (0, 100),
     "clarify_answered_at": (0, 1),
+    "wrong_rate": (0, 0.05),
     "long_words": (1, 1000),
     "long_known": (0, 1),
     "long_floor": (0, 100),
