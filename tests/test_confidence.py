@@ -316,6 +316,17 @@ def test_with_a_wrong_rate_the_rules_no_probability_overrules_stand(
     assert verdict == "the entry uses none of the question's weighty words"
 
 
+def test_a_word_only_out_of_scope_entries_use_keeps_the_options(
+    monkeypatch: pytest.MonkeyPatch, index: MatchIndex
+) -> None:
+    assert index.foreign(index.read_text("does the portal help knee pain")) == ["portal"]
+    monkeypatch.setattr(confidence, "shipped", lambda: calibration_with(0.99, 0.1))
+    for engine in (rated("clarify_answered_at: 0.5"), rated()):
+        decision = engine.decide("does the portal help knee pain")
+        assert decision.kind == "clarify"
+        assert decision.options[0].id == "knee"
+
+
 def test_a_wrong_rate_out_of_bounds_is_refused() -> None:
     with pytest.raises(FaqError, match="wrong_rate"):
         parse_faq(FAQ.replace("entries:", "settings: {wrong_rate: 0.2}\nentries:"), "faq.yaml")

@@ -84,6 +84,18 @@ def test_a_long_question_may_be_answered_on_a_clear_relative_lead() -> None:
     assert decide(candidates(score, runner_up), SETTINGS).kind == "clarify"
 
 
+def test_a_word_only_out_of_scope_entries_use_withholds_an_ordinary_answer() -> None:
+    decision = decide(candidates(80.0, 40.0), SETTINGS, foreign=("login",))
+    assert (decision.kind, [e.id for e in decision.options]) == ("clarify", ["e0"])
+    assert ("verdict", "'login' only out-of-scope entries use") in decision.trace.figures
+    handed = decide(candidates(80.0, 40.0, kind="handoff"), SETTINGS, foreign=("login",))
+    assert handed.kind == "handoff", "a referral to a person is the safe side"
+    scope = candidates(80.0, 40.0)
+    scope[0] = tagged(scope[0], tags=(OFF_TOPIC,))
+    out = decide(scope, SETTINGS, foreign=("login",))
+    assert (out.kind, out.entry and out.entry.id) == ("escalate", "e0"), "its scope text"
+
+
 def test_close_candidates_are_offered_as_options() -> None:
     decision = decide(candidates(60.0, 58.0, 55.0, 52.0, 50.0), SETTINGS)
     assert decision.kind == "clarify"

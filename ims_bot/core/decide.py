@@ -82,6 +82,7 @@ def decide(
     settings: Settings,
     long: bool = False,
     grounded: bool = True,
+    foreign: Sequence[str] = (),
 ) -> Decision:
     """Choose the reply kind for ranked ``candidates`` (best first).
 
@@ -93,6 +94,9 @@ def decide(
         grounded: the best entry uses a weighty word of the question, or the question
             has none; an ordinary answer that rests on light words alone ("what is the
             meaning of life" against "what is the meaning of IMS") escalates.
+        foreign: the question's weighty words that only out-of-scope entries use
+            ("login"): an ordinary answer is withheld and options offered instead, so
+            "Is the IMS login safe?" is never answered with IMS's safety.
     """
     candidates = tuple(candidates)
     figures = _ranking(candidates)
@@ -114,6 +118,8 @@ def decide(
     near = handoff_nearby(best, candidates, settings)
     if near is not None and verdict == "confident":
         verdict = f"hand-off '{near.entry.id}' within handoff_window {settings.handoff_window:g}"
+    if verdict == "confident" and withheld(best, foreign):
+        verdict = _foreign_verdict(foreign)
     if OFF_TOPIC in best.entry.tags:
         decision = Decision("escalate", entry=best.entry, score=best.score, candidates=candidates)
         if verdict != "confident":
@@ -150,13 +156,15 @@ def decide_calibrated(
     settings: Settings,
     chances: Chances,
     grounded: bool = True,
+    foreign: Sequence[str] = (),
 ) -> Decision:
     """Choose the reply kind for ranked ``candidates`` from calibrated ``chances`` (the
     ``wrong_rate`` setting): answer when the best entry is likely enough right, offer
     options when the right entry is likely among them, else escalate. What no probability
     overrules stays: nothing under ``clarify_at`` is offered, an ordinary answer rests on
-    a weighty word of the question (see ``decide``) and is withheld when a hand-off entry
-    scores within ``handoff_window``, and an out-of-scope entry escalates."""
+    a weighty word of the question and is withheld when a hand-off entry scores within
+    ``handoff_window`` or the question uses a word only out-of-scope entries use (see
+    ``decide``), and an out-of-scope entry escalates."""
     candidates = tuple(candidates)
     figures = _ranking(candidates)
     if not candidates or candidates[0].score < settings.clarify_at:
@@ -182,6 +190,9 @@ def decide_calibrated(
     near = handoff_nearby(best, candidates, settings)
     if near is not None and verdict == "likely right":
         verdict = f"hand-off '{near.entry.id}' within handoff_window {settings.handoff_window:g}"
+    kept = near is not None
+    if verdict == "likely right" and withheld(best, foreign):
+        verdict, kept = _foreign_verdict(foreign), True
     if OFF_TOPIC in best.entry.tags:
         decision = Decision("escalate", entry=best.entry, score=best.score, candidates=candidates)
         if verdict != "likely right":
@@ -192,7 +203,7 @@ def decide_calibrated(
             best.entry.kind, entry=best.entry, score=best.score, candidates=candidates
         )
         return _figured(decision, *figures, ("verdict", verdict))
-    if near is None and chances.among < chances.options_bar:
+    if not kept and chances.among < chances.options_bar:
         verdict = f"{verdict}, nor the options"
         return _figured(
             Decision("escalate", score=best.score, candidates=candidates),
@@ -203,6 +214,17 @@ def decide_calibrated(
         "clarify", score=best.score, options=_options(candidates, settings), candidates=candidates
     )
     return _figured(decision, *figures, ("verdict", verdict))
+
+
+def withheld(best: Candidate, foreign: Sequence[str]) -> bool:
+    """Whether an answer from ``best`` is withheld for the question's ``foreign`` words
+    (see ``decide``): an ordinary answer is; a referral to a person, and the scope text
+    of an out-of-scope entry, are not."""
+    return bool(foreign) and best.entry.kind == "answer" and OFF_TOPIC not in best.entry.tags
+
+
+def _foreign_verdict(foreign: Sequence[str]) -> str:
+    return f"'{', '.join(foreign)}' only out-of-scope entries use"
 
 
 def _options(candidates: Sequence[Candidate], settings: Settings) -> tuple[Entry, ...]:

@@ -234,6 +234,16 @@ class MatchIndex:
         known = sum(term.weight for term in terms if term.faq_word in self._topical)
         return known / total if total else 0.0
 
+    def foreign(self, terms: list[Term]) -> list[str]:
+        """The words of read ``terms``, weightier than light words, that only the FAQ's
+        entries for other meanings of "IMS" and other topics (tagged off-topic) use
+        ("login", "covid")."""
+        return [
+            term.word
+            for term in self.weighty(terms)
+            if term.faq_word is not None and term.faq_word not in self._topical
+        ]
+
     def weighty(self, terms: list[Term]) -> list[Term]:
         """The read ``terms`` that weigh more than light words: what a question is about."""
         light = self.settings.function_weight

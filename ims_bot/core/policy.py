@@ -34,6 +34,7 @@ from ims_bot.core.decide import (
     handoff_nearby,
     on_asking_sentence,
     story_handoff,
+    withheld,
 )
 from ims_bot.core.faq import FRONT_DESK, OFF_TOPIC
 from ims_bot.core.index import Candidate, Term
@@ -150,12 +151,13 @@ class Ask:
         weighty = index.weighty(terms)
         uncovered = index.uncovered(weighty, candidates[0]) if candidates else []
         grounded = not weighty or len(uncovered) < len(weighty)
+        foreign = index.foreign(weighty)
         if settings.wrong_rate:
-            decision = self.calibrated(candidates, terms, grounded)
+            decision = self.calibrated(candidates, terms, grounded, foreign)
         else:
-            decision = decide(candidates, settings, long, grounded)
+            decision = decide(candidates, settings, long, grounded, foreign)
             if decision.kind == "clarify":
-                decision = self.answered_clarify(decision, terms)
+                decision = self.answered_clarify(decision, terms, foreign)
         figures = [_words(terms)]
         if uncovered:
             figures.append(("not in the best entry", ", ".join(t.word for t in uncovered)))
@@ -164,7 +166,11 @@ class Ask:
         )
 
     def calibrated(
-        self, candidates: list[Candidate], terms: list[Term], grounded: bool
+        self,
+        candidates: list[Candidate],
+        terms: list[Term],
+        grounded: bool,
+        foreign: list[str],
     ) -> Decision:
         """The decision on ranked ``candidates`` from the calibrated probabilities, held
         to the ``wrong_rate`` setting (``decide.decide_calibrated``)."""
@@ -180,17 +186,21 @@ class Ask:
             handoff_bar=handoff_bar,
             options_bar=model.clarify_at,
         )
-        return decide_calibrated(candidates, self.settings, chances, grounded)
+        return decide_calibrated(candidates, self.settings, chances, grounded, foreign)
 
-    def answered_clarify(self, decision: Decision, terms: list[Term]) -> Decision:
+    def answered_clarify(
+        self, decision: Decision, terms: list[Term], foreign: list[str]
+    ) -> Decision:
         """``decision`` (a clarify), answered instead when the calibrated probability that
         its best entry is right reaches ``clarify_answered_at`` and no hand-off entry
         stands near it ("How long will the benefits of IMS last?" need not ask "Did you
-        mean")."""
+        mean"), nor a word of the question that only out-of-scope entries use."""
         from ims_bot.core.confidence import measure, shipped  # read on the first clarify
 
         settings, candidates = self.settings, decision.candidates
         if not candidates or handoff_nearby(candidates[0], candidates, settings) is not None:
+            return decision
+        if withheld(candidates[0], foreign):
             return decision
         best = candidates[0]
         features = measure(self.engine.index, terms, candidates, self.sentence or None)
