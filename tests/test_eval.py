@@ -57,11 +57,11 @@ SETS = {
     "independent-o.yaml": 0.906,
     "independent-p.yaml": 0.899,
     "independent-s.yaml": 0.898,
-    "independent-t.yaml": 0.877,
+    "independent-t.yaml": 0.903,
 }
 """Each set's share of in-scope questions answered right at the shipped FAQ and defaults:
 151/166, 123/134, 135/143, 125/136, 116/123, 100/113, 93/109, 97/105, 102/114, 115/127,
-99/110, 106/117, 98/109, 106/118 and 100/114. The FAQ's own phrasings were taken out of
+99/110, 106/117, 98/109, 106/118 and 102/113. The FAQ's own phrasings were taken out of
 every set. Sets I to P, S and T were held-out sets, each measured once (docs/matching.md)
 before it became a development set."""
 HELD_OUT = (
