@@ -100,40 +100,16 @@ def decide(
     """
     candidates = tuple(candidates)
     figures = _ranking(candidates)
-    if not candidates or candidates[0].score < settings.clarify_at:
-        score = candidates[0].score if candidates else None
-        why = ("verdict", f"no entry reaches clarify_at {settings.clarify_at:g}")
-        return _figured(Decision("escalate", score=score, candidates=candidates), *figures, why)
+    unanswerable = _unanswerable(candidates, settings, grounded, figures)
+    if unanswerable is not None:
+        return unanswerable
     best = candidates[0]
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    if best.entry.kind == "answer" and not grounded:
-        why = ("verdict", "the entry uses none of the question's weighty words")
-        return _figured(
-            Decision("escalate", score=best.score, candidates=candidates), *figures, why
-        )
     bar = settings
     if best.entry.kind == "handoff":
         bar = settings._replace(answer_at=settings.answer_at - settings.handoff_ease)
     verdict = confidence(best.score, runner_up, bar, long)
-    near = handoff_nearby(best, candidates, settings)
-    if near is not None and verdict == "confident":
-        verdict = f"hand-off '{near.entry.id}' within handoff_window {settings.handoff_window:g}"
-    if verdict == "confident" and withheld(best, foreign):
-        verdict = _foreign_verdict(foreign)
-    if OFF_TOPIC in best.entry.tags:
-        decision = Decision("escalate", entry=best.entry, score=best.score, candidates=candidates)
-        if verdict != "confident":
-            decision = decision._replace(entry=None)
-        return _figured(decision, *figures, ("verdict", f"out of scope, {verdict}"))
-    if verdict == "confident":
-        decision = Decision(
-            best.entry.kind, entry=best.entry, score=best.score, candidates=candidates
-        )
-        return _figured(decision, *figures, ("verdict", verdict))
-    decision = Decision(
-        "clarify", score=best.score, options=_options(candidates, settings), candidates=candidates
-    )
-    return _figured(decision, *figures, ("verdict", verdict))
+    return _settle(candidates, settings, foreign, figures, verdict, verdict == "confident")
 
 
 class Chances(NamedTuple):
@@ -167,10 +143,9 @@ def decide_calibrated(
     ``decide``), and an out-of-scope entry escalates."""
     candidates = tuple(candidates)
     figures = _ranking(candidates)
-    if not candidates or candidates[0].score < settings.clarify_at:
-        score = candidates[0].score if candidates else None
-        why = ("verdict", f"no entry reaches clarify_at {settings.clarify_at:g}")
-        return _figured(Decision("escalate", score=score, candidates=candidates), *figures, why)
+    unanswerable = _unanswerable(candidates, settings, grounded, figures)
+    if unanswerable is not None:
+        return unanswerable
     best = candidates[0]
     bar = chances.handoff_bar if best.entry.kind == "handoff" else chances.answer_bar
     figures.append(
@@ -181,35 +156,64 @@ def decide_calibrated(
             f"{chances.options_bar:g}); wrong_rate {settings.wrong_rate:g}",
         )
     )
+    sure = chances.right >= bar
+    verdict = "likely right" if sure else "not likely enough"
+    offer = chances.among >= chances.options_bar
+    return _settle(candidates, settings, foreign, figures, verdict, sure, offer)
+
+
+def _unanswerable(
+    candidates: tuple[Candidate, ...], settings: Settings, grounded: bool, figures: list[Figure]
+) -> Decision | None:
+    """The escalation of a ranking that nothing may answer or offer: no entry reaches
+    ``clarify_at``, or an ordinary best entry uses none of the question's weighty words."""
+    if not candidates or candidates[0].score < settings.clarify_at:
+        score = candidates[0].score if candidates else None
+        why = ("verdict", f"no entry reaches clarify_at {settings.clarify_at:g}")
+        return _figured(Decision("escalate", score=score, candidates=candidates), *figures, why)
+    best = candidates[0]
     if best.entry.kind == "answer" and not grounded:
         why = ("verdict", "the entry uses none of the question's weighty words")
         return _figured(
             Decision("escalate", score=best.score, candidates=candidates), *figures, why
         )
-    verdict = "likely right" if chances.right >= bar else "not likely enough"
+    return None
+
+
+def _settle(
+    candidates: tuple[Candidate, ...],
+    settings: Settings,
+    foreign: Sequence[str],
+    figures: list[Figure],
+    verdict: str,
+    sure: bool,
+    offer: bool = True,
+) -> Decision:
+    """The decision once the evidence has spoken: answer when ``sure`` and no hand-off
+    entry stands near and no ``foreign`` word withholds it (options then), escalate an
+    out-of-scope best entry (with its scope text when ``sure``), else options when
+    ``offer``, else the escalation."""
+    best = candidates[0]
     near = handoff_nearby(best, candidates, settings)
-    if near is not None and verdict == "likely right":
+    if sure and near is not None:
         verdict = f"hand-off '{near.entry.id}' within handoff_window {settings.handoff_window:g}"
-    kept = near is not None
-    if verdict == "likely right" and withheld(best, foreign):
-        verdict, kept = _foreign_verdict(foreign), True
+        sure, offer = False, True
+    if sure and withheld(best, foreign):
+        verdict = f"'{', '.join(foreign)}' only out-of-scope entries use"
+        sure, offer = False, True
     if OFF_TOPIC in best.entry.tags:
-        decision = Decision("escalate", entry=best.entry, score=best.score, candidates=candidates)
-        if verdict != "likely right":
-            decision = decision._replace(entry=None)
+        decision = Decision(
+            "escalate", entry=best.entry if sure else None, score=best.score, candidates=candidates
+        )
         return _figured(decision, *figures, ("verdict", f"out of scope, {verdict}"))
-    if verdict == "likely right":
+    if sure:
         decision = Decision(
             best.entry.kind, entry=best.entry, score=best.score, candidates=candidates
         )
         return _figured(decision, *figures, ("verdict", verdict))
-    if not kept and chances.among < chances.options_bar:
-        verdict = f"{verdict}, nor the options"
-        return _figured(
-            Decision("escalate", score=best.score, candidates=candidates),
-            *figures,
-            ("verdict", verdict),
-        )
+    if not offer:
+        decision = Decision("escalate", score=best.score, candidates=candidates)
+        return _figured(decision, *figures, ("verdict", f"{verdict}, nor the options"))
     decision = Decision(
         "clarify", score=best.score, options=_options(candidates, settings), candidates=candidates
     )
@@ -221,10 +225,6 @@ def withheld(best: Candidate, foreign: Sequence[str]) -> bool:
     (see ``decide``): an ordinary answer is; a referral to a person, and the scope text
     of an out-of-scope entry, are not."""
     return bool(foreign) and best.entry.kind == "answer" and OFF_TOPIC not in best.entry.tags
-
-
-def _foreign_verdict(foreign: Sequence[str]) -> str:
-    return f"'{', '.join(foreign)}' only out-of-scope entries use"
 
 
 def _options(candidates: Sequence[Candidate], settings: Settings) -> tuple[Entry, ...]:
