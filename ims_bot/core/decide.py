@@ -9,8 +9,9 @@ as wide as its shortfall: with the defaults (58), 50 against a runner-up of 40 r
 question's weighty words, if it has any. A hand-off entry (a referral to a person)
 needs ``handoff_ease`` points less. A long question may also be answered on a clear relative
 lead (see ``confident``). Plausible but unconfident entries are offered as options;
-everything else escalates. Every setting named here is a field of
-``ims_bot.core.settings.Settings``.
+everything else escalates. With the ``wrong_rate`` setting, ``decide_calibrated``
+decides from calibrated probabilities instead, under the same safety checks. Every
+setting named here is a field of ``ims_bot.core.settings.Settings``.
 """
 
 from __future__ import annotations
