@@ -193,8 +193,9 @@ class Ask:
     ) -> Decision:
         """``decision`` (a clarify), answered instead when the calibrated probability that
         its best entry is right reaches ``clarify_answered_at`` and no hand-off entry
-        stands near it ("How long will the benefits of IMS last?" need not ask "Did you
-        mean"), nor a word of the question that only out-of-scope entries use."""
+        stands near it, nor a word of the question that only out-of-scope entries use
+        ("Are the results of IMS permanent, or do they wear off?" need not ask "Did you
+        mean")."""
         from ims_bot.core.confidence import measure, shipped  # read on the first clarify
 
         settings, candidates = self.settings, decision.candidates
