@@ -19,7 +19,7 @@ from ims_bot.core.confidence import (
     parse,
     shipped,
 )
-from ims_bot.core.decide import Chances, decide_calibrated
+from ims_bot.core.decide import Chances, decide
 from ims_bot.core.engine import Engine
 from ims_bot.core.index import MatchIndex
 from ims_bot.core.loader import parse_faq
@@ -308,8 +308,8 @@ def test_with_a_wrong_rate_the_rules_no_probability_overrules_stand(
     portal = rated().decide("log in to the patient portal")
     assert (portal.kind, portal.entry and portal.entry.id) == ("escalate", "portal")
     candidates = index.search("does it help pain", 4)
-    ungrounded = decide_calibrated(
-        candidates, DEFAULTS, Chances(0.99, 0.99, 0.9, 0.6, 0.5), grounded=False
+    ungrounded = decide(
+        candidates, DEFAULTS, grounded=False, chances=Chances(0.99, 0.99, 0.9, 0.6, 0.5)
     )
     assert ungrounded.kind == "escalate"
     verdict = dict(ungrounded.trace.figures)["verdict"]

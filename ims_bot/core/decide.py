@@ -9,8 +9,8 @@ as wide as its shortfall: with the defaults (58), 50 against a runner-up of 40 r
 question's weighty words, if it has any. A hand-off entry (a referral to a person)
 needs ``handoff_ease`` points less. A long question may also be answered on a clear relative
 lead (see ``confident``). Plausible but unconfident entries are offered as options;
-everything else escalates. With the ``wrong_rate`` setting, ``decide_calibrated``
-decides from calibrated probabilities instead, under the same safety checks. Every
+everything else escalates. With the ``wrong_rate`` setting, calibrated probabilities
+(``Chances``) decide instead, under the same safety checks. Every
 setting named here is a field of ``ims_bot.core.settings.Settings``.
 """
 
@@ -78,41 +78,6 @@ class Decision(NamedTuple):
         return self._replace(trace=Trace(rule, passed, (*self.trace.figures, *figures)))
 
 
-def decide(
-    candidates: Sequence[Candidate],
-    settings: Settings,
-    long: bool = False,
-    grounded: bool = True,
-    foreign: Sequence[str] = (),
-) -> Decision:
-    """Choose the reply kind for ranked ``candidates`` (best first).
-
-    Args:
-        candidates: the ranked entries, best first.
-        settings: the thresholds.
-        long: they rank a long question that mostly speaks the FAQ's language (see
-            ``confident``).
-        grounded: the best entry uses a weighty word of the question, or the question
-            has none; an ordinary answer that rests on light words alone ("what is the
-            meaning of life" against "what is the meaning of IMS") escalates.
-        foreign: the question's weighty words that only out-of-scope entries use
-            ("login"): an ordinary answer is withheld and options offered instead, so
-            "Is the IMS login safe?" is never answered with IMS's safety.
-    """
-    candidates = tuple(candidates)
-    figures = _ranking(candidates)
-    unanswerable = _unanswerable(candidates, settings, grounded, figures)
-    if unanswerable is not None:
-        return unanswerable
-    best = candidates[0]
-    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    bar = settings
-    if best.entry.kind == "handoff":
-        bar = settings._replace(answer_at=settings.answer_at - settings.handoff_ease)
-    verdict = confidence(best.score, runner_up, bar, long)
-    return _settle(candidates, settings, foreign, figures, verdict, verdict == "confident")
-
-
 class Chances(NamedTuple):
     """What the calibrated models say of one ranking, and the bars they are held to."""
 
@@ -128,25 +93,55 @@ class Chances(NamedTuple):
     """The least ``among`` at which options are offered rather than escalating."""
 
 
-def decide_calibrated(
+def decide(
     candidates: Sequence[Candidate],
     settings: Settings,
-    chances: Chances,
+    long: bool = False,
     grounded: bool = True,
     foreign: Sequence[str] = (),
+    chances: Chances | None = None,
 ) -> Decision:
-    """Choose the reply kind for ranked ``candidates`` from calibrated ``chances`` (the
-    ``wrong_rate`` setting): answer when the best entry is likely enough right, offer
-    options when the right entry is likely among them, else escalate. What no probability
-    overrules stays: nothing under ``clarify_at`` is offered, an ordinary answer rests on
-    a weighty word of the question and is withheld when a hand-off entry scores within
-    ``handoff_window`` or the question uses a word only out-of-scope entries use (see
-    ``decide``), and an out-of-scope entry escalates."""
+    """Choose the reply kind for ranked ``candidates`` (best first).
+
+    Args:
+        candidates: the ranked entries, best first.
+        settings: the thresholds.
+        long: they rank a long question that mostly speaks the FAQ's language (see
+            ``confident``).
+        grounded: the best entry uses a weighty word of the question, or the question
+            has none; an ordinary answer that rests on light words alone ("what is the
+            meaning of life" against "what is the meaning of IMS") escalates.
+        foreign: the question's weighty words that only out-of-scope entries use
+            ("login"): an ordinary answer is withheld and options offered instead, so
+            "Is the IMS login safe?" is never answered with IMS's safety.
+        chances: the calibrated probabilities (the ``wrong_rate`` setting). Given, they
+            decide instead of score and lead: answer when the best entry is likely
+            enough right, options when the right entry is likely among them, else
+            escalate; every check above still stands.
+    """
     candidates = tuple(candidates)
     figures = _ranking(candidates)
     unanswerable = _unanswerable(candidates, settings, grounded, figures)
     if unanswerable is not None:
         return unanswerable
+    best = candidates[0]
+    if chances is not None:
+        return _decide_calibrated(candidates, settings, chances, foreign, figures)
+    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+    bar = settings
+    if best.entry.kind == "handoff":
+        bar = settings._replace(answer_at=settings.answer_at - settings.handoff_ease)
+    verdict = confidence(best.score, runner_up, bar, long)
+    return _settle(candidates, settings, foreign, figures, verdict, verdict == "confident")
+
+
+def _decide_calibrated(
+    candidates: tuple[Candidate, ...],
+    settings: Settings,
+    chances: Chances,
+    foreign: Sequence[str],
+    figures: list[Figure],
+) -> Decision:
     best = candidates[0]
     bar = chances.handoff_bar if best.entry.kind == "handoff" else chances.answer_bar
     figures.append(

@@ -30,7 +30,6 @@ from ims_bot.core.decide import (
     Decision,
     Figure,
     decide,
-    decide_calibrated,
     handoff_nearby,
     on_asking_sentence,
     story_handoff,
@@ -173,7 +172,7 @@ class Ask:
         foreign: list[str],
     ) -> Decision:
         """The decision on ranked ``candidates`` from the calibrated probabilities, held
-        to the ``wrong_rate`` setting (``decide.decide_calibrated``)."""
+        to the ``wrong_rate`` setting (``decide.decide`` with ``Chances``)."""
         from ims_bot.core.confidence import measure, shipped
 
         model = shipped()
@@ -186,7 +185,7 @@ class Ask:
             handoff_bar=handoff_bar,
             options_bar=model.clarify_at,
         )
-        return decide_calibrated(candidates, self.settings, chances, grounded, foreign)
+        return decide(candidates, self.settings, False, grounded, foreign, chances)
 
     def answered_clarify(
         self, decision: Decision, terms: list[Term], foreign: list[str]
