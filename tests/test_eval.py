@@ -43,14 +43,14 @@ pytestmark = pytest.mark.shipped_faq
 
 EVAL = Path(__file__).parent / "eval"
 SETS = {
-    "questions.yaml": 0.910,
+    "questions.yaml": 0.916,
     "independent-a.yaml": 0.918,
     "independent-b.yaml": 0.944,
     "independent-c.yaml": 0.919,
     "independent-d.yaml": 0.943,
     "independent-i.yaml": 0.885,
     "independent-j.yaml": 0.853,
-    "independent-k.yaml": 0.924,
+    "independent-k.yaml": 0.933,
     "independent-l.yaml": 0.895,
     "independent-m.yaml": 0.906,
     "independent-n.yaml": 0.900,
@@ -60,7 +60,7 @@ SETS = {
     "independent-t.yaml": 0.903,
 }
 """Each set's share of in-scope questions answered right at the shipped FAQ and defaults:
-151/166, 123/134, 135/143, 125/136, 116/123, 100/113, 93/109, 97/105, 102/114, 115/127,
+152/166, 123/134, 135/143, 125/136, 116/123, 100/113, 93/109, 98/105, 102/114, 115/127,
 99/110, 106/117, 98/109, 106/118 and 102/113. The FAQ's own phrasings were taken out of
 every set. Sets I to P, S and T were held-out sets, each measured once (docs/matching.md)
 before it became a development set."""
