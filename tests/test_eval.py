@@ -73,6 +73,8 @@ HELD_OUT = (
     "heldout-r.yaml",
     "heldout-u.yaml",
     "heldout-v.yaml",
+    "heldout-w.yaml",
+    "heldout-x.yaml",
 )
 """Held-out sets: written by people who saw only the specification and the source article,
 frozen on arrival, measured once by ``bench/ims_eval.py`` (figures in docs/matching.md).
