@@ -98,13 +98,20 @@ KNOWN_OFF_TOPIC_ANSWERED = {
     "What does IMS stand for in IT?",
     "whats ur name lol",
     "is a chiropractor better than a massage therapist",
+    "how do i get rid of a headache",
+    "How do I treat a bee sting?",
 }
 """The off-topic questions given an ordinary answer; any other is a failure. Set M's reads
 "IT" as the word "it", so it asks what IMS stands for (what-is-ims). Set N's is small talk
 ("what is your name" is) but for its "lol", and "name" is its one weighty word
 (ims-and-dry-needling: "another name for dry needling"). Set O's reads as "is ims better than
 a chiropractor" (compared-to-other-treatments); the wording tried in other-health-topics to
-catch it came closer to that entry's phrasings than to its own."""
+catch it came closer to that entry's phrasings than to its own. Set P's bee sting was once
+caught by an other-health-topics wording that all but copied it ("how do i treat a bee
+sting or an insect bite"), and set O's headache by one that copied set J's heartburn
+question ("how do i get rid of heartburn or acid reflux"); both were reworded, as no eval
+question may be an FAQ phrasing, and the two went back to is-ims-painful ("worse than a
+bee sting") and pain-relief ("can ims get rid of my pain")."""
 
 
 @dataclass
