@@ -11,6 +11,7 @@ import pytest
 from ims_bot.cli import main
 from ims_bot.commands.common import default_path
 from ims_bot.core.loader import load_faq, parse_faq
+from ims_bot.core.settings import BOUNDS, DEFAULTS, Settings
 from ims_bot.env import Environment
 from ims_bot.errors import FaqError
 from tests.conftest import DATA
@@ -353,3 +354,9 @@ def test_a_value_its_tag_cannot_build_is_refused_at_its_line(value: str) -> None
         parse_faq(GOOD_TOP + ENTRY + f"    source: {value}\n")
     assert caught.value.line == 7
     assert caught.value.reason.startswith("cannot read this ")
+
+
+def test_every_setting_has_bounds_that_hold_its_default() -> None:
+    assert tuple(BOUNDS) == Settings._fields, "BOUNDS lists the settings in field order"
+    for name, (low, high) in BOUNDS.items():
+        assert low <= getattr(DEFAULTS, name) <= high, name

@@ -150,7 +150,7 @@ class Ask:
         weighty = index.weighty(terms)
         uncovered = index.uncovered(weighty, candidates[0]) if candidates else []
         grounded = not weighty or len(uncovered) < len(weighty)
-        foreign = index.foreign(weighty)
+        foreign = index.foreign(terms)
         if settings.wrong_rate:
             decision = self.calibrated(candidates, terms, grounded, foreign)
         else:
